@@ -1,0 +1,1 @@
+"""Readers, document structure and learning-point extraction."""

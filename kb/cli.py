@@ -1,0 +1,267 @@
+"""The `kb` command line: each command parses, makes one library call, renders."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import evaluation
+from .errors import KBError
+from .knowledge_base import KnowledgeBase
+from .search import Filters
+from .settings import Settings, describe
+
+
+class _Group(click.Group):
+    """Translates domain errors into one readable line and an exit code, in one place."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KBError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _kb(ctx: click.Context) -> KnowledgeBase:
+    if "kb" not in ctx.obj:
+        ctx.obj["kb"] = KnowledgeBase(ctx.obj["settings"])
+        ctx.call_on_close(ctx.obj["kb"].close)
+    return ctx.obj["kb"]
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def citation(doc: dict, section: str | None, page: int | None) -> str:
+    parts = [doc.get("title") or doc.get("id")]
+    for key in ("publisher", "doc_type"):
+        if doc.get(key):
+            parts.append(str(doc[key]))
+    if doc.get("year"):
+        parts.append(str(doc["year"]))
+    if section:
+        parts.append(section)
+    if page:
+        parts.append(f"p. {page}")
+    return " · ".join(parts)
+
+
+def _mark(text: str, spans: list) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        out.append(text[last:start])
+        out.append(click.style(text[start:end], bold=True, fg="yellow"))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+@click.group(cls=_Group)
+@click.option("--home", type=click.Path(file_okay=False), envvar="KB_HOME",
+              help="Data folder of the knowledge base (default: KB_HOME or ~/.local/share/safeguarding-kb).")
+@click.version_option(package_name="safeguarding-kb")
+@click.pass_context
+def main(ctx: click.Context, home: str | None) -> None:
+    """A knowledge base of learning from child safeguarding reviews."""
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = Settings.from_env(home=home)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--title", help="Document title (overrides what is inferred).")
+@click.option("--publisher", help="Publishing partnership.")
+@click.option("--date", help="Publication date, e.g. 'April 2023' or 2023-04.")
+@click.option("--type", "doc_type", help="Document type slug, e.g. cspr, scr, multi-agency-audit.")
+@click.option("--url", "source_url", help="Where the document is published.")
+@click.option("--restricted", is_flag=True, default=None, help="Visible only to logged-in users.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def ingest(ctx, sources, title, publisher, date, doc_type, source_url, restricted, quiet):
+    """Ingest documents: files, folders (recursively), globs, or http(s) URLs."""
+    kb = _kb(ctx)
+    meta = {"title": title, "publisher": publisher, "date": date, "doc_type": doc_type, "source_url": source_url,
+            "visibility": "restricted" if restricted else None}
+    meta = {k: v for k, v in meta.items() if v is not None}
+    todo = kb.expand_sources(sources)
+    from tqdm import tqdm
+
+    with tqdm(total=len(todo), desc="Ingesting", unit="doc", disable=quiet, file=sys.stderr) as bar:
+        def step(outcome):
+            bar.update(1)
+            line = (f"{outcome.status:>9}  {outcome.source}" +
+                    (f"  ({outcome.points} points, id {outcome.document_id})" if outcome.document_id else "") +
+                    (f"  — {outcome.reason}" if outcome.reason else ""))
+            bar.write(line, file=sys.stderr if outcome.status == "failed" else sys.stdout)
+
+        report = kb.ingest(todo, meta, progress=step)
+    click.echo(f"Summary: {report.summary()}")
+    for o in report.failed:
+        click.echo(f"Failed: {o.source}: {o.reason}", err=True)
+    if report.failed:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def documents(ctx, as_json):
+    """List the documents in the knowledge base."""
+    docs = _kb(ctx).documents()
+    if as_json:
+        return _echo_json(docs)
+    if not docs:
+        click.echo("No documents yet. Add some with `kb ingest PATH`.")
+    for d in docs:
+        flag = " [restricted]" if d["visibility"] == "restricted" else ""
+        click.echo(f"{d['id']}\t{d['year'] or '----'}\t{d['doc_type']}\t{d['n_points']} points\t{d['title']}{flag}")
+
+
+@main.command()
+@click.argument("document")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show(ctx, document, as_json):
+    """Show a document's sections and learning points with citations."""
+    doc = _kb(ctx).document(document)
+    if as_json:
+        return _echo_json(doc)
+    click.echo(click.style(doc["title"], bold=True))
+    click.echo(f"{doc['publisher'] or 'publisher unknown'} · {doc['doc_type']} · {doc['date'] or doc['year'] or ''}"
+               f" · {doc['source_name']}" + (f" · {doc['page_count']} pages" if doc["page_count"] else ""))
+    by_section: dict = {}
+    for p in doc["points"]:
+        by_section.setdefault(p["section_id"], []).append(p)
+    for p in by_section.get(None, []):
+        click.echo(_point_line(p))
+    for s in doc["sections"]:
+        click.echo("\n" + "  " * (s["level"] - 1) + click.style(s["heading"], bold=True, fg="cyan"))
+        last_context = None
+        for p in by_section.get(s["id"], []):
+            if p["context"] and p["context"] != last_context:
+                click.echo(click.style(f"    {p['context']}", italic=True))
+            last_context = p["context"]
+            click.echo(_point_line(p))
+
+
+def _point_line(p: dict) -> str:
+    page = f" p.{p['page']}" if p["page"] else ""
+    extra = []
+    if p.get("statement_type"):
+        extra.append(p["statement_type"])
+    if p.get("themes"):
+        extra.append(", ".join(p["themes"]))
+    if p.get("case_name"):
+        extra.append(f"case: {p['case_name']}")
+    tail = click.style(f"  [{'; '.join(extra)}]", dim=True) if extra else ""
+    marker = "•" if p["kind"] == "item" else ("▦" if p["kind"] == "table_row" else "¶")
+    return f"  {marker} [{p['id']}{page}] {p['text']}{tail}"
+
+
+@main.command()
+@click.argument("document")
+@click.pass_context
+def remove(ctx, document):
+    """Remove a document and its learning points."""
+    doc = _kb(ctx).remove(document)
+    click.echo(f"Removed {doc['id']} ({doc['title']}).")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx, as_json):
+    """Counts of documents, sections and learning points."""
+    s = _kb(ctx).stats()
+    if as_json:
+        return _echo_json(s)
+    for key, value in s.items():
+        click.echo(f"{key}: {value}")
+
+
+@main.command()
+@click.argument("query")
+@click.option("-k", "k", default=10, show_default=True, help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--type", "doc_types", multiple=True, help="Document type slug (repeatable).")
+@click.option("--publisher", "publishers", multiple=True, help="Publisher (part of the name; repeatable).")
+@click.option("--year", help="A year (2020) or a range (2017-2020, 2019-).")
+@click.option("--document", "documents_", multiple=True, help="Document id (repeatable).")
+@click.option("--statement", "statement_types", multiple=True, help="Statement type slug (repeatable).")
+@click.option("--theme", "themes", multiple=True, help="Theme slug (repeatable).")
+@click.option("--no-expand", is_flag=True, help="Do not add glossary equivalents to the query.")
+@click.pass_context
+def search(ctx, query, k, as_json, doc_types, publishers, year, documents_, statement_types, themes, no_expand):
+    """Search learning points: keyword and meaning, fused, each result cited."""
+    year_from, year_to = _years(year)
+    filters = Filters(doc_types=list(doc_types), publishers=list(publishers), year_from=year_from,
+                      year_to=year_to, documents=list(documents_), statement_types=list(statement_types),
+                      themes=list(themes))
+    response = _kb(ctx).search(query, k=k, filters=filters, expand=not no_expand)
+    if as_json:
+        return _echo_json(response.results)
+    if response.did_you_mean:
+        click.echo(f"Did you mean: {response.did_you_mean}")
+    if response.expansions:
+        click.echo(f"Also searched for: {', '.join(response.expansions)}")
+    if not response.results:
+        click.echo("No learning points found.")
+    for n, r in enumerate(response.results, start=1):
+        click.echo(f"\n{n}. {_mark(r['text'], r['highlights'])}")
+        if r["context"]:
+            click.echo(click.style(f"   In: {r['context']}", italic=True))
+        click.echo(click.style(f"   {citation(r['document'], r['section'], r['page'])}  [point {r['id']}]", dim=True))
+
+
+def _years(text: str | None) -> tuple[int | None, int | None]:
+    if not text:
+        return None, None
+    try:
+        if "-" in text:
+            a, b = text.split("-", 1)
+            return (int(a) if a else None), (int(b) if b else None)
+        return int(text), int(text)
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a year or a range like 2017-2020", param_hint="--year") from None
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx):
+    """Rebuild the keyword and vector indexes from the store with the configured model."""
+    info = _kb(ctx).reindex(progress=True)
+    click.echo(f"Reindexed {info['points']} points with {info['model']} (dimension {info['dim']}).")
+
+
+@main.command(name="eval")
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="Scores for each query.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def eval_(ctx, queries, verbose, as_json):
+    """Search quality on graded queries: nDCG@10, recall@10 and MRR."""
+    scores = _kb(ctx).evaluate(queries)
+    summary = evaluation.mean(scores)
+    if as_json:
+        return _echo_json({"mean": summary, "queries": [vars(s) for s in scores]})
+    if verbose:
+        click.echo(f"{'id':<6} {'nDCG@10':>8} {'recall':>7} {'MRR':>6}  query")
+        for s in scores:
+            click.echo(f"{s.id:<6} {s.ndcg:8.3f} {s.recall:7.3f} {s.mrr:6.3f}  {s.query}")
+    click.echo(f"queries: {summary['queries']}")
+    click.echo(f"nDCG@10: {summary['ndcg@10']:.3f}")
+    click.echo(f"recall@10: {summary['recall@10']:.3f}")
+    click.echo(f"MRR: {summary['mrr']:.3f}")
+
+
+@main.command(name="settings")
+def settings_():
+    """The settings, their environment variables and defaults."""
+    click.echo(describe())
+
+
+if __name__ == "__main__":
+    main()

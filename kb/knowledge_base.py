@@ -1,0 +1,329 @@
+"""The `KnowledgeBase` facade: every operation the CLI, the web app and a REPL use."""
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import evaluation, taxonomy
+from .embedding import make_embedder, model_id, passage_text
+from .errors import IngestError, KBError, NotFound
+from .glossary import Glossary
+from .keyword_index import KeywordIndex
+from .search import Filters, Searcher, SearchResponse
+from .settings import Settings
+from .store import Store
+from .vector_index import VectorIndex
+
+
+@dataclass
+class IngestOutcome:
+    source: str
+    status: str  # ingested | unchanged | replaced | failed
+    document_id: str | None = None
+    points: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[IngestOutcome]
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[IngestOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def summary(self) -> str:
+        return ", ".join(f"{self.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "failed"))
+
+
+class KnowledgeBase:
+    """A knowledge base in one data folder: the SQLite store and the indexes built from it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.home = settings.home_path
+        self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / "files").mkdir(exist_ok=True)
+        self.store = Store(settings.db_path)
+        self.taxonomy = taxonomy.load(settings.taxonomy)
+        self.glossary = Glossary.load()
+        self.embedder = make_embedder(settings)
+        self.model = model_id(settings)
+        self.keyword = KeywordIndex(self.home)
+        self.vectors = VectorIndex(self.home)
+        self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
+                                 settings.max_query_chars)
+
+    @classmethod
+    def open(cls, home: str | os.PathLike | None = None, **overrides) -> "KnowledgeBase":
+        return cls(Settings.from_env(home=str(home) if home else None, **overrides))
+
+    def close(self) -> None:
+        self.keyword.close()
+        self.store.close()
+
+    def __enter__(self) -> "KnowledgeBase":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ ingest
+    @staticmethod
+    def expand_sources(sources: Iterable[str]) -> list[str]:
+        """Files, folders (recursively), globs and URLs, in a stable order."""
+        from ingest.fetch import is_url
+        from ingest.readers import READERS
+
+        out: list[str] = []
+        for src in sources:
+            if is_url(src):
+                out.append(src)
+                continue
+            path = Path(src)
+            if path.is_dir():
+                out += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
+                              and not p.name.endswith(".meta.json"))
+            elif any(ch in src for ch in "*?["):
+                matches = sorted(glob.glob(src, recursive=True))
+                out += matches if matches else [src]
+            else:
+                out.append(src)
+        return list(dict.fromkeys(out))
+
+    def ingest(self, sources: Iterable[str], metadata: dict | None = None,
+               progress: Callable[[IngestOutcome], None] | None = None) -> IngestReport:
+        """Ingest files, folders, globs or URLs; a failure is reported and the batch goes on."""
+        outcomes = []
+        for src in self.expand_sources(sources):
+            try:
+                outcome = self._ingest_source(src, metadata or {})
+            except IngestError as exc:
+                outcome = IngestOutcome(exc.source, "failed", reason=exc.reason)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+        return IngestReport(outcomes)
+
+    def _ingest_source(self, src: str, metadata: dict) -> IngestOutcome:
+        from ingest import metadata as meta_mod
+        from ingest.fetch import fetch, is_url
+
+        limit = self.settings.max_file_bytes
+        if is_url(src):
+            data, name = fetch(src, limit, self.settings.fetch_timeout)
+            overrides = [{"source_url": src}]
+        else:
+            path = Path(src)
+            if not path.exists():
+                raise IngestError(src, "no such file or folder")
+            if not path.is_file():
+                raise IngestError(src, "not a regular file")
+            size = path.stat().st_size
+            if size > limit:
+                raise IngestError(src, f"the file is {size / 1048576:.1f} MB; the limit is "
+                                       f"{self.settings.max_file_mb:g} MB (KB_MAX_FILE_MB)")
+            data, name = path.read_bytes(), path.name
+            overrides = [meta_mod.load_sidecar(path)]
+        return self.ingest_bytes(data, name, overrides + [metadata], display=src)
+
+    def ingest_bytes(self, data: bytes, name: str, metadata: list[dict] | dict | None = None,
+                     display: str | None = None) -> IngestOutcome:
+        """Ingest one document given as bytes (an upload, a download). All or nothing."""
+        from ingest.pipeline import prepare, sha256
+
+        display = display or name
+        overrides = metadata if isinstance(metadata, list) else [metadata or {}]
+        if len(data) > self.settings.max_file_bytes:
+            raise IngestError(display, f"the file is {len(data) / 1048576:.1f} MB; the limit is "
+                                       f"{self.settings.max_file_mb:g} MB (KB_MAX_FILE_MB)")
+        existing = self.store.document_by_source(name)
+        if existing and existing["sha256"] == sha256(data) and not any(o for o in overrides[1:] if o):
+            return IngestOutcome(display, "unchanged", existing["id"], self._count_points(existing["id"]))
+        try:
+            prepared = prepare(data, name, overrides, set(self.taxonomy.document_types))
+        except IngestError as exc:
+            raise IngestError(display, exc.reason) from None
+        if existing:
+            prepared.meta["id"] = existing["id"]
+        else:
+            prepared.meta["id"] = self._free_id(prepared.meta["id"])
+        self._tag(prepared.points, prepared.sections)
+        self._check_vector_model()
+        vectors = self.embedder.encode([passage_text(p) for p in prepared.points])
+        doc = dict(prepared.meta)
+        doc["ingested_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        suffix = Path(name).suffix.lower() or ".bin"
+        stored = self.home / "files" / f"{doc['id']}{suffix}"
+        tmp = stored.with_name(stored.name + ".tmp")
+        tmp.write_bytes(data)
+        doc["file_path"] = stored.name
+        try:
+            self.store.replace_document(doc, prepared.sections, prepared.points, vectors, self.model)
+        except Exception as exc:
+            tmp.unlink(missing_ok=True)
+            raise IngestError(display, f"could not be saved ({type(exc).__name__}: {exc}); nothing was changed") from exc
+        tmp.replace(stored)
+        self._after_tagging([doc["id"]])
+        self.refresh_indexes()
+        return IngestOutcome(display, "replaced" if existing else "ingested", doc["id"], len(prepared.points))
+
+    def _free_id(self, wanted: str) -> str:
+        taken = self.store.document_ids()
+        if wanted not in taken:
+            return wanted
+        n = 2
+        while f"{wanted}-{n}" in taken:
+            n += 1
+        return f"{wanted}-{n}"
+
+    def _count_points(self, doc_id: str) -> int:
+        return len(self.store.points(doc_id))
+
+    # Theme tagging and statement types arrive with the themes work; until then
+    # points carry none.
+    def _tag(self, points: list[dict], sections: list[dict]) -> None:
+        return None
+
+    def _after_tagging(self, doc_ids: list[str]) -> None:
+        return None
+
+    # ------------------------------------------------------------ documents
+    def documents(self, include_restricted: bool = True) -> list[dict]:
+        return self.store.documents(include_restricted)
+
+    def resolve(self, needle: str, include_restricted: bool = True) -> dict:
+        """A document by id, source file name or (unique) part of its title."""
+        doc = self.store.document(needle)
+        matches = [doc] if doc else self.store.find_documents(needle)
+        matches = [m for m in matches if include_restricted or m["visibility"] == "public"]
+        if not matches:
+            raise NotFound(f"no document matches '{needle}' (see `kb documents`)")
+        if len(matches) > 1:
+            ids = ", ".join(m["id"] for m in matches[:8])
+            raise KBError(f"'{needle}' matches {len(matches)} documents ({ids}); give its id")
+        return matches[0]
+
+    def document(self, needle: str, include_restricted: bool = True) -> dict:
+        """A document with its sections and learning points in order."""
+        doc = self.resolve(needle, include_restricted)
+        doc = dict(doc)
+        doc["sections"] = self.store.sections(doc["id"])
+        doc["points"] = self.store.points(doc["id"])
+        return doc
+
+    def point(self, point_id: int, include_restricted: bool = True) -> dict:
+        found = self.store.points(ids=[point_id])
+        if not found:
+            raise NotFound(f"no learning point with id {point_id}")
+        point = found[0]
+        doc = self.store.document(point["document_id"])
+        if not include_restricted and doc["visibility"] != "public":
+            raise NotFound(f"no learning point with id {point_id}")
+        point["document"] = {k: doc[k] for k in ("id", "title", "publisher", "doc_type", "year", "date")}
+        point["theme_reasons"] = self.store.point_themes([point_id])[point_id]
+        return point
+
+    def original_file(self, doc_id: str) -> Path:
+        doc = self.resolve(doc_id)
+        path = self.home / "files" / (doc.get("file_path") or "")
+        if not doc.get("file_path") or not path.exists():
+            raise NotFound(f"the original file of '{doc_id}' is not kept")
+        return path
+
+    def remove(self, needle: str) -> dict:
+        doc = self.resolve(needle)
+        self.store.remove_document(doc["id"])
+        if doc.get("file_path"):
+            (self.home / "files" / doc["file_path"]).unlink(missing_ok=True)
+        self.refresh_indexes()
+        return doc
+
+    def update_metadata(self, needle: str, **fields) -> dict:
+        from ingest import metadata as meta_mod
+
+        doc = self.resolve(needle)
+        merged = meta_mod.merge({k: doc[k] for k in meta_mod.FIELDS}, fields, source=doc["id"],
+                                doc_types=set(self.taxonomy.document_types))
+        self.store.update_document(doc["id"], {k: merged[k] for k in meta_mod.FIELDS})
+        self.refresh_indexes(force_keyword=True)
+        return self.store.document(doc["id"])
+
+    def stats(self) -> dict:
+        s = self.store.stats()
+        s["home"] = str(self.home)
+        s["model"] = self.model
+        return s
+
+    # ------------------------------------------------------------ indexes
+    def _check_vector_model(self) -> None:
+        if self.vectors.exists():
+            if self.vectors.index is None:
+                self.vectors.load()
+            if self.vectors.meta.get("count"):
+                self.vectors.check(self.model)
+
+    def refresh_indexes(self, force_keyword: bool = False) -> None:
+        """Bring the keyword and vector indexes up to the store's generation."""
+        gen = self.store.generation()
+        if force_keyword or not self.keyword.exists() or self.keyword.meta().get("generation") != gen:
+            self._build_keyword(gen)
+        if self.vectors.exists() and self.vectors.index is None:
+            self.vectors.load()
+        if not self.vectors.exists() or self.vectors.meta.get("generation") != gen:
+            self._check_vector_model()
+            missing = self.store.points_missing_embeddings(self.model)
+            if missing:
+                vecs = self.embedder.encode([passage_text(p) for p in missing])
+                self.store.put_embeddings(self.model, [p["id"] for p in missing], vecs)
+            ids, vecs = self.store.embeddings(self.model)
+            self.vectors.build(ids, vecs, self.model, gen)
+
+    def _build_keyword(self, gen: int, progress=None) -> None:
+        docs = {d["id"]: d for d in self.store.documents()}
+        batches = ([(p, docs[p["document_id"]]) for p in batch] for batch in self.store.iter_points())
+        self.keyword.build(batches, gen, progress)
+
+    def reindex(self, progress: bool = False) -> dict:
+        """Rebuild every derived index from the store with the configured model."""
+        points = [p for batch in self.store.iter_points() for p in batch]
+        vecs = self.embedder.encode([passage_text(p) for p in points], progress=progress)
+        self.store.put_embeddings(self.model, [p["id"] for p in points], vecs)
+        gen = self.store.generation()
+        self._build_keyword(gen)
+        ids, vecs = self.store.embeddings(self.model)
+        self.vectors.build(ids, vecs, self.model, gen)
+        return {"points": len(points), "model": self.model, "dim": int(vecs.shape[1]) if len(vecs) else 0}
+
+    def _ready_for_search(self) -> None:
+        if not self.vectors.exists():
+            if self.store.point_count():
+                self.refresh_indexes()
+            return
+        if self.vectors.index is None:
+            self.vectors.load()
+        self.vectors.check(self.model)
+        if self.vectors.meta.get("generation") != self.store.generation() or not self.keyword.exists() \
+                or self.keyword.meta().get("generation") != self.store.generation():
+            self.refresh_indexes()
+
+    # ------------------------------------------------------------ search
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
+               offset: int = 0) -> SearchResponse:
+        self._ready_for_search()
+        if not self.store.point_count():
+            return SearchResponse(query=query, results=[])
+        return self.searcher.search(query, k=k, filters=filters, expand=expand, offset=offset)
+
+    def evaluate(self, queries_path: str) -> list[evaluation.QueryScore]:
+        queries = evaluation.load_queries(queries_path)
+        return evaluation.evaluate(queries, lambda q: [r["text"] for r in self.search(q, k=10).results])
+
+

@@ -1,0 +1,189 @@
+"""Hybrid search: keyword (whoosh BM25F) and vector (faiss) rankings fused, then diversified."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from . import fusion
+from .errors import QueryError
+from .glossary import Glossary
+from .keyword_index import STOP_WORDS, KeywordIndex, tokens
+from .store import Store
+from .vector_index import VectorIndex
+
+CANDIDATES = 100
+KEYWORD_WEIGHT = 1.0
+VECTOR_WEIGHT = 1.0
+RRF_K = 60
+DIVERSITY_DECAY = 0.85
+
+
+@dataclass
+class Filters:
+    doc_types: list[str] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    documents: list[str] = field(default_factory=list)
+    statement_types: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    include_restricted: bool = True
+
+    def active(self) -> bool:
+        return bool(self.doc_types or self.publishers or self.year_from or self.year_to or self.documents
+                    or self.statement_types or self.themes or not self.include_restricted)
+
+    def accepts(self, point: dict, doc: dict) -> bool:
+        if not self.include_restricted and doc["visibility"] != "public":
+            return False
+        if self.documents and doc["id"] not in self.documents:
+            return False
+        if self.doc_types and doc["doc_type"] not in self.doc_types:
+            return False
+        if self.publishers and not any(p.lower() in (doc.get("publisher") or "").lower() for p in self.publishers):
+            return False
+        year = doc.get("year")
+        if self.year_from and (year is None or year < self.year_from):
+            return False
+        if self.year_to and (year is None or year > self.year_to):
+            return False
+        if self.statement_types and point.get("statement_type") not in self.statement_types:
+            return False
+        if self.themes and not set(self.themes) & set(point.get("themes") or []):
+            return False
+        return True
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    results: list[dict]
+    expansions: list[str] = field(default_factory=list)
+    did_you_mean: str | None = None
+    total_candidates: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Character spans of words in `text` whose stem matches one of the query's stems."""
+    wanted = set()
+    for t in terms:
+        wanted.update(tokens(t))
+    spans = []
+    for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text):
+        word = m.group(0)
+        toks = tokens(word)
+        if toks and toks[0] in wanted and word.lower() not in STOP_WORDS:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+class Searcher:
+    """Runs one query against the indexes of a knowledge base."""
+
+    def __init__(self, store: Store, keyword: KeywordIndex, vectors: VectorIndex, embedder, glossary: Glossary,
+                 max_query_chars: int):
+        self.store = store
+        self.keyword = keyword
+        self.vectors = vectors
+        self.embedder = embedder
+        self.glossary = glossary
+        self.max_query_chars = max_query_chars
+        self._meta: dict[int, tuple[dict, dict]] | None = None
+        self._meta_generation = -1
+
+    # point id → (point fields used by filters, its document)
+    def _point_meta(self) -> dict[int, tuple[dict, dict]]:
+        gen = self.store.generation()
+        if self._meta is None or gen != self._meta_generation:
+            docs = {d["id"]: d for d in self.store.documents()}
+            meta = {}
+            for batch in self.store.iter_points():
+                for p in batch:
+                    meta[p["id"]] = ({"statement_type": p["statement_type"], "themes": p["themes"]},
+                                     docs[p["document_id"]])
+            self._meta, self._meta_generation = meta, gen
+        return self._meta
+
+    def validate(self, query: str) -> str:
+        query = " ".join((query or "").split())
+        if not query:
+            raise QueryError("the search query is empty")
+        if len(query) > self.max_query_chars:
+            raise QueryError(f"the search query is {len(query)} characters long; the limit is "
+                             f"{self.max_query_chars}. Use a few words or a short sentence.")
+        return query
+
+    def correct(self, query: str) -> str | None:
+        unknown = self.keyword.unknown_words(query)
+        if not unknown:
+            return None
+        corrected = query
+        changed = False
+        for word in unknown:
+            suggestion = self.keyword.suggest(word)
+            if suggestion and suggestion != word.lower():
+                corrected = re.sub(rf"\b{re.escape(word)}\b", suggestion, corrected)
+                changed = True
+        return corrected if changed else None
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
+               offset: int = 0) -> SearchResponse:
+        query = self.validate(query)
+        filters = filters or Filters()
+        did_you_mean = self.correct(query)
+        effective = did_you_mean or query
+        expansions = self.glossary.expand(effective) if expand else []
+        meta = self._point_meta()
+
+        allowed = None
+        if filters.active():
+            allowed = np.fromiter((pid for pid, (p, d) in meta.items() if filters.accepts(p, d)), dtype=np.int64)
+        limit = CANDIDATES + offset + k
+        kw_hits = self.keyword.search(effective, expansions, limit=limit if allowed is None else max(limit, 2000))
+        if allowed is not None:
+            allowed_set = set(allowed.tolist())
+            kw_hits = [(i, s) for i, s in kw_hits if i in allowed_set][:limit]
+        qvec = self.embedder.encode([effective])[0]
+        vec_hits = self.vectors.search(qvec, limit, allowed=allowed)
+
+        kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}
+        vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
+        fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits]],
+                           weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT], k=RRF_K)
+        single_doc = len(filters.documents) == 1
+        if not single_doc:
+            groups = {pid: meta[pid][1]["id"] for pid, _ in fused if pid in meta}
+            fused = fusion.diversify(fused, groups, decay=DIVERSITY_DECAY, top=offset + k)
+        page = fused[offset:offset + k]
+        points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in page])}
+        terms = [effective] + expansions
+        results = []
+        for pid, score in page:
+            p = points.get(pid)
+            if p is None:
+                continue
+            doc = meta[pid][1]
+            results.append({
+                "id": pid,
+                "text": p["text"],
+                "context": p["context"],
+                "document": {"id": doc["id"], "title": doc["title"], "publisher": doc["publisher"],
+                             "doc_type": doc["doc_type"], "year": doc["year"], "date": doc["date"]},
+                "section": p["section_path"],
+                "page": p["page"],
+                "position": p["position"],
+                "case_name": p["case_name"],
+                "statement_type": p["statement_type"],
+                "themes": p["themes"],
+                "score": round(score, 6),
+                "keyword_rank": kw_rank.get(pid),
+                "vector_rank": vec_rank.get(pid),
+                "highlights": highlight_spans(p["text"], terms),
+            })
+        return SearchResponse(query=query, results=results, expansions=expansions,
+                              did_you_mean=did_you_mean, total_candidates=len(fused))

@@ -1,0 +1,88 @@
+"""Settings, declared once.
+
+Every setting has a name, a default, the environment variable that overrides
+it and a line of help. `Settings.from_env()` is the only place the
+environment is read; everything else receives a `Settings` explicitly.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def _default_home() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "safeguarding-kb")
+
+
+# name, default, environment variable, help
+SETTINGS_TABLE: list[tuple[str, object, str, str]] = [
+    ("home", None, "KB_HOME", "Data folder holding the SQLite store and every index built from it."),
+    ("model", DEFAULT_MODEL, "KB_MODEL",
+     "sentence-transformers model: a name or a local path. The default is the packaged all-MiniLM-L6-v2."),
+    ("embedder", "sentence-transformers", "KB_EMBEDDER",
+     "Embedding backend: 'sentence-transformers' (real model) or 'hash' (deterministic, for fast tests)."),
+    ("max_file_mb", 50.0, "KB_MAX_FILE_MB", "Largest document accepted for ingest, in megabytes."),
+    ("max_query_chars", 300, "KB_MAX_QUERY_CHARS", "Longest search query accepted, in characters."),
+    ("fetch_timeout", 30.0, "KB_FETCH_TIMEOUT", "Seconds to wait when ingesting from an http(s) URL."),
+    ("taxonomy", None, "KB_TAXONOMY", "Path of the theme taxonomy file; default is the bundled one."),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: str = ""
+    model: str = DEFAULT_MODEL
+    embedder: str = "sentence-transformers"
+    max_file_mb: float = 50.0
+    max_query_chars: int = 300
+    fetch_timeout: float = 30.0
+    taxonomy: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for name, default, var, _help in SETTINGS_TABLE:
+            raw = env.get(var)
+            if raw is None or raw == "":
+                values[name] = default
+                continue
+            if types[name] in ("float",):
+                values[name] = float(raw)
+            elif types[name] in ("int",):
+                values[name] = int(raw)
+            else:
+                values[name] = raw
+        if values["home"] is None:
+            values["home"] = _default_home()
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @property
+    def home_path(self) -> Path:
+        return Path(self.home).expanduser()
+
+    @property
+    def db_path(self) -> Path:
+        return self.home_path / "kb.sqlite"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+def describe() -> str:
+    """Help text for every setting (used by `kb settings`)."""
+    lines = []
+    for name, default, var, help_ in SETTINGS_TABLE:
+        shown = default if default is not None else "(see help)"
+        lines.append(f"{var:<20} {name:<16} default: {shown}\n    {help_}")
+    return "\n".join(lines)

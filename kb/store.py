@@ -1,0 +1,332 @@
+"""The SQLite store: the single source of truth. This module owns all the SQL.
+
+Every derived index (keyword, vector) can be rebuilt from what is here.
+Schema changes are numbered migrations applied on open (PRAGMA user_version).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import sqlite_utils
+
+MIGRATIONS: list[str] = [
+    # 1: documents, sections, learning points, embeddings
+    """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        publisher TEXT,
+        date TEXT,
+        year INTEGER,
+        doc_type TEXT NOT NULL DEFAULT 'other',
+        source_name TEXT NOT NULL UNIQUE,
+        sha256 TEXT NOT NULL,
+        page_count INTEGER,
+        ingested_at TEXT NOT NULL,
+        source_url TEXT,
+        visibility TEXT NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'restricted')),
+        file_path TEXT,
+        primary_themes TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE sections (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        heading TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        page INTEGER
+    );
+    CREATE TABLE points (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        context TEXT,
+        section_path TEXT NOT NULL DEFAULT '',
+        page INTEGER,
+        case_name TEXT,
+        statement_type TEXT,
+        themes TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX points_document ON points(document_id, position);
+    CREATE INDEX sections_document ON sections(document_id, position);
+    CREATE TABLE embeddings (
+        point_id INTEGER PRIMARY KEY REFERENCES points(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    INSERT INTO meta(key, value) VALUES ('generation', '0');
+    """,
+    # 2: themes of each point with confidence and reason
+    """
+    CREATE TABLE point_themes (
+        point_id INTEGER NOT NULL REFERENCES points(id) ON DELETE CASCADE,
+        theme TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (point_id, theme)
+    );
+    CREATE INDEX point_themes_theme ON point_themes(theme);
+    """,
+]
+
+SEP = " › "
+
+
+class Store:
+    """All reads and writes of the knowledge base's SQLite database."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        self.db = sqlite_utils.Database(conn)
+        self.conn = conn
+        self._migrate()
+
+    # ------------------------------------------------------------ schema
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if number > version:
+                with self.conn:
+                    self.conn.executescript("BEGIN;" + script + f"; PRAGMA user_version = {number};")
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction: everything inside is written, or nothing is."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------ generation
+    def generation(self) -> int:
+        return int(self.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    def _bump(self) -> None:
+        self.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+
+    # ------------------------------------------------------------ documents
+    def document_by_source(self, source_name: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE source_name = ?", (source_name,)).fetchone()
+        return _doc(row) if row else None
+
+    def document(self, doc_id: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _doc(row) if row else None
+
+    def documents(self, include_restricted: bool = True) -> list[dict]:
+        sql = """SELECT d.*, (SELECT COUNT(*) FROM points p WHERE p.document_id = d.id) AS n_points
+                 FROM documents d"""
+        if not include_restricted:
+            sql += " WHERE d.visibility = 'public'"
+        sql += " ORDER BY COALESCE(d.year, 0) DESC, d.title"
+        return [_doc(r) for r in self.conn.execute(sql)]
+
+    def document_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
+
+    def find_documents(self, needle: str) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT * FROM documents WHERE id = ? OR source_name = ? OR title LIKE ? ORDER BY id",
+            (needle, needle, f"%{needle}%"),
+        ).fetchall()
+        return [_doc(r) for r in rows]
+
+    def replace_document(self, doc: dict, sections: list[dict], points: list[dict],
+                         vectors: np.ndarray | None, model: str | None) -> dict[int, int]:
+        """Write a document with its sections, points and embeddings, replacing any
+        earlier version with the same id, in one transaction. Returns point position → id."""
+        ids: dict[int, int] = {}
+        with self.transaction():
+            self.conn.execute("DELETE FROM documents WHERE id = ?", (doc["id"],))
+            self.db["documents"].insert(doc)
+            section_ids: dict[int, int] = {}
+            for s in sections:
+                cur = self.conn.execute(
+                    "INSERT INTO sections(document_id, position, heading, level, path, page) VALUES (?,?,?,?,?,?)",
+                    (doc["id"], s["position"], s["heading"], s["level"], SEP.join(s["path"]), s["page"]),
+                )
+                section_ids[s["position"]] = cur.lastrowid
+            for i, p in enumerate(points):
+                cur = self.conn.execute(
+                    """INSERT INTO points(document_id, section_id, position, text, kind, context, section_path,
+                       page, case_name, statement_type, themes) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                    (doc["id"], section_ids.get(p["section"]) if p["section"] is not None else None,
+                     p["position"], p["text"], p["kind"], p["context"], SEP.join(p["section_path"]),
+                     p["page"], p["case_name"], p.get("statement_type"), json.dumps(p.get("themes", []))),
+                )
+                ids[p["position"]] = cur.lastrowid
+                if vectors is not None:
+                    self.conn.execute(
+                        "INSERT INTO embeddings(point_id, model, vector) VALUES (?,?,?)",
+                        (cur.lastrowid, model, np.asarray(vectors[i], dtype=np.float32).tobytes()),
+                    )
+            self._bump()
+        return ids
+
+    def update_document(self, doc_id: str, fields: dict) -> None:
+        with self.transaction():
+            self.db["documents"].update(doc_id, fields)
+            self._bump()
+
+    def remove_document(self, doc_id: str) -> bool:
+        with self.transaction():
+            cur = self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            self._bump()
+        return cur.rowcount > 0
+
+    # ------------------------------------------------------------ sections and points
+    def sections(self, doc_id: str) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT * FROM sections WHERE document_id = ? ORDER BY position", (doc_id,))]
+
+    def points(self, doc_id: str | None = None, ids: Iterable[int] | None = None) -> list[dict]:
+        sql = "SELECT * FROM points"
+        args: list = []
+        if ids is not None:
+            id_list = list(ids)
+            if not id_list:
+                return []
+            sql += f" WHERE id IN ({','.join('?' * len(id_list))})"
+            args = id_list
+        elif doc_id is not None:
+            sql += " WHERE document_id = ?"
+            args = [doc_id]
+        sql += " ORDER BY document_id, position"
+        return [_point(r) for r in self.conn.execute(sql, args)]
+
+    def iter_points(self, batch: int = 5000) -> Iterator[list[dict]]:
+        last = -1
+        while True:
+            rows = self.conn.execute("SELECT * FROM points WHERE id > ? ORDER BY id LIMIT ?", (last, batch)).fetchall()
+            if not rows:
+                return
+            yield [_point(r) for r in rows]
+            last = rows[-1]["id"]
+
+    def point_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM points").fetchone()[0]
+
+    # ------------------------------------------------------------ embeddings
+    def embeddings(self, model: str) -> tuple[np.ndarray, np.ndarray]:
+        """(point ids, vectors) of every point embedded with `model`."""
+        rows = self.conn.execute(
+            "SELECT point_id, vector FROM embeddings WHERE model = ? ORDER BY point_id", (model,)).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        vecs = np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+        return ids, vecs
+
+    def points_missing_embeddings(self, model: str) -> list[dict]:
+        rows = self.conn.execute(
+            """SELECT p.* FROM points p LEFT JOIN embeddings e ON e.point_id = p.id AND e.model = ?
+               WHERE e.point_id IS NULL ORDER BY p.id""", (model,)).fetchall()
+        return [_point(r) for r in rows]
+
+    def put_embeddings(self, model: str, ids: list[int], vectors: np.ndarray) -> None:
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(point_id, model, vector) VALUES (?,?,?)",
+                [(i, model, np.asarray(v, dtype=np.float32).tobytes()) for i, v in zip(ids, vectors)],
+            )
+            self.conn.execute("DELETE FROM embeddings WHERE model != ?", (model,))
+
+    # ------------------------------------------------------------ themes and statement types
+    def set_tags(self, tags: dict[int, tuple[str, list[tuple[str, float, str]]]]) -> None:
+        """point id → (statement type, [(theme, confidence, reason)])."""
+        with self.transaction():
+            for pid, (stype, themes) in tags.items():
+                self.conn.execute("DELETE FROM point_themes WHERE point_id = ?", (pid,))
+                self.conn.executemany(
+                    "INSERT INTO point_themes(point_id, theme, confidence, reason) VALUES (?,?,?,?)",
+                    [(pid, t, c, r) for t, c, r in themes],
+                )
+                self.conn.execute("UPDATE points SET statement_type = ?, themes = ? WHERE id = ?",
+                                  (stype, json.dumps([t for t, _, _ in themes]), pid))
+            self._bump()
+
+    def set_primary_themes(self, doc_id: str, themes: list[str]) -> None:
+        self.conn.execute("UPDATE documents SET primary_themes = ? WHERE id = ?", (json.dumps(themes), doc_id))
+        self.conn.commit()
+
+    def point_themes(self, point_ids: Iterable[int]) -> dict[int, list[dict]]:
+        ids = list(point_ids)
+        out: dict[int, list[dict]] = {i: [] for i in ids}
+        if not ids:
+            return out
+        for r in self.conn.execute(
+            f"SELECT * FROM point_themes WHERE point_id IN ({','.join('?' * len(ids))}) ORDER BY confidence DESC",
+            ids,
+        ):
+            out[r["point_id"]].append({"theme": r["theme"], "confidence": r["confidence"], "reason": r["reason"]})
+        return out
+
+    def theme_counts(self, include_restricted: bool = True) -> dict[str, tuple[int, int]]:
+        sql = """SELECT t.theme, COUNT(DISTINCT t.point_id), COUNT(DISTINCT p.document_id)
+                 FROM point_themes t JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id"""
+        if not include_restricted:
+            sql += " WHERE d.visibility = 'public'"
+        sql += " GROUP BY t.theme"
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute(sql)}
+
+    def theme_points(self, theme: str, include_restricted: bool = True) -> list[dict]:
+        sql = """SELECT p.* FROM points p JOIN point_themes t ON t.point_id = p.id
+                 JOIN documents d ON d.id = p.document_id WHERE t.theme = ?"""
+        if not include_restricted:
+            sql += " AND d.visibility = 'public'"
+        sql += " ORDER BY COALESCE(d.year, 0) DESC, d.title, p.position"
+        return [_point(r) for r in self.conn.execute(sql, (theme,))]
+
+    # ------------------------------------------------------------ stats
+    def stats(self) -> dict:
+        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        by_type = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT doc_type, COUNT(*) FROM documents GROUP BY doc_type ORDER BY doc_type")}
+        by_kind = {r[0]: r[1] for r in self.conn.execute("SELECT kind, COUNT(*) FROM points GROUP BY kind")}
+        return {
+            "documents": q("SELECT COUNT(*) FROM documents"),
+            "restricted_documents": q("SELECT COUNT(*) FROM documents WHERE visibility = 'restricted'"),
+            "sections": q("SELECT COUNT(*) FROM sections"),
+            "points": q("SELECT COUNT(*) FROM points"),
+            "embedded_points": q("SELECT COUNT(*) FROM embeddings"),
+            "documents_by_type": by_type,
+            "points_by_kind": by_kind,
+            "schema_version": self.schema_version,
+        }
+
+
+def _doc(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["primary_themes"] = json.loads(d.get("primary_themes") or "[]")
+    return d
+
+
+def _point(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["themes"] = json.loads(d.get("themes") or "[]")
+    return d
