@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, DocumentStructure
+from .structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure
 
 MAX_POINT_CHARS = 600
 LEAD_IN_POINT_MIN = 150  # a lead-in shorter than this is context only
@@ -128,15 +128,19 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
     def skipped() -> bool:
         return any(_SKIP_SECTION.search(s.heading) for s in stack)
 
-    def add(text: str, kind: str, page: int | None, context: str | None) -> None:
+    def add(block: Block, kind: str, context: str | None, text: str | None = None) -> None:
         section_pos = stack[-1].position if stack else None
         headings = list(reversed(path()))
         case = case_name(headings[:2] + [context or ""])
+        text = block.text if text is None else text
+        offset = 0
         for piece in split_sentences(text):
+            offset = text.find(piece, offset)
             points.append(LearningPoint(
                 position=len(points), text=piece, kind=kind, section=section_pos,
-                section_path=path(), page=page, context=context, case_name=case,
+                section_path=path(), page=block.page_at(max(offset, 0)), context=context, case_name=case,
             ))
+            offset += len(piece)
 
     for block in doc.blocks:
         if block.kind == HEADING:
@@ -158,20 +162,20 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
             header = " | ".join(c for c in block.header if c) or None
             if header and is_data_row(block.header):
                 header = None
-            add(block.text, TABLE_ROW, block.page, header)
+            add(block, TABLE_ROW, header)
         elif block.kind == ITEM:
             seen_item_since_lead = True
-            add(block.text, ITEM, block.page, lead_in)
+            add(block, ITEM, lead_in)
         elif block.kind == PARAGRAPH:
             if block.text.rstrip().endswith(":"):
                 if len(block.text) >= LEAD_IN_POINT_MIN:
-                    add(block.text, PARAGRAPH, block.page, None)
+                    add(block, PARAGRAPH, None)
                 lead_in, seen_item_since_lead = block.text, False
                 continue
             context = lead_in if (lead_in and not seen_item_since_lead) else None
             if seen_item_since_lead:
                 lead_in = None
-            add(block.text, PARAGRAPH, block.page, context)
+            add(block, PARAGRAPH, context)
     return sections, points
 
 

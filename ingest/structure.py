@@ -24,6 +24,15 @@ class Block:
     page: int | None = None
     cells: list[str] | None = None
     header: list[str] | None = None
+    # (character offset, page) where a paragraph joined across a page break continues
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        page = self.page
+        for start, p in self.page_breaks:
+            if offset >= start:
+                page = p
+        return page
 
 
 @dataclass
@@ -188,6 +197,7 @@ class _Typed:
     style: str = ""  # heading style: md1..md6, caps, title, numbered
     cells: list[str] | None = None
     hint: bool = False
+    page_breaks: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _type_raw_block(rb: RawBlock, font_hints: bool = False) -> list[_Typed]:
@@ -267,7 +277,10 @@ def _merge_broken_paragraphs(typed: list[_Typed]) -> list[_Typed]:
             and not prev.text.endswith((".", "!", "?", ":", ";"))
         ):
             kind = PARAGRAPH if prev.kind == HEADING else prev.kind
-            out[-1] = _Typed(kind, prev.text + " " + t.text, prev.page)
+            breaks = list(prev.page_breaks)
+            if t.page is not None and t.page != prev.page:
+                breaks.append((len(prev.text) + 1, t.page))
+            out[-1] = _Typed(kind, prev.text + " " + t.text, prev.page, page_breaks=breaks)
         else:
             out.append(t)
     return out
@@ -303,7 +316,7 @@ def _tables(typed: list[_Typed]) -> list[Block]:
             else:
                 blocks.append(Block(TABLE_ROW, t.text, page=t.page, cells=t.cells, header=header))
         else:
-            blocks.append(Block(t.kind, t.text, page=t.page))
+            blocks.append(Block(t.kind, t.text, page=t.page, page_breaks=t.page_breaks))
         prev_kind = t.kind
     return blocks
 

@@ -22,22 +22,20 @@ def rrf(rankings: Sequence[Sequence[Hashable]], weights: Sequence[float] | None 
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
 
 
-def diversify(scored: Sequence[tuple[Hashable, float]], group_of: dict, decay: float = 0.8,
-              top: int | None = None) -> list[tuple[Hashable, float]]:
-    """Re-rank so one group (document) does not fill the top: each further item from a
-    group already chosen has its score multiplied by `decay` once per earlier pick.
-    Greedy; with decay 1.0 the order is unchanged."""
-    remaining = list(scored)
-    chosen: list[tuple[Hashable, float]] = []
-    picks: dict = {}
-    limit = len(remaining) if top is None else min(top, len(remaining))
-    while remaining and len(chosen) < limit:
-        best_i, best_s = 0, float("-inf")
-        for i, (item, score) in enumerate(remaining):
-            s = score * (decay ** picks.get(group_of.get(item), 0))
-            if s > best_s:
-                best_i, best_s = i, s
-        item, score = remaining.pop(best_i)
-        picks[group_of.get(item)] = picks.get(group_of.get(item), 0) + 1
-        chosen.append((item, score))
-    return chosen + remaining
+def diversify(scored: Sequence[tuple[Hashable, float]], group_of: dict, max_per_group: int = 6,
+              top: int = 10) -> list[tuple[Hashable, float]]:
+    """Keep at most `max_per_group` items of one group (document) in the first `top`,
+    moving the overflow just below them; the order is otherwise unchanged."""
+    head: list[tuple[Hashable, float]] = []
+    overflow: list[tuple[Hashable, float]] = []
+    counts: dict = {}
+    for i, (item, score) in enumerate(scored):
+        if len(head) >= top:
+            return head + overflow + list(scored[i:])
+        g = group_of.get(item)
+        if counts.get(g, 0) >= max_per_group:
+            overflow.append((item, score))
+            continue
+        counts[g] = counts.get(g, 0) + 1
+        head.append((item, score))
+    return head + overflow

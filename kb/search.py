@@ -15,9 +15,9 @@ from .vector_index import VectorIndex
 
 CANDIDATES = 100
 KEYWORD_WEIGHT = 1.0
-VECTOR_WEIGHT = 1.0
+VECTOR_WEIGHT = 0.7
 RRF_K = 60
-DIVERSITY_DECAY = 0.85
+MAX_PER_DOCUMENT = 6  # of the top ten, unless the search is filtered to one document
 
 
 @dataclass
@@ -158,7 +158,8 @@ class Searcher:
         single_doc = len(filters.documents) == 1
         if not single_doc:
             groups = {pid: meta[pid][1]["id"] for pid, _ in fused if pid in meta}
-            fused = fusion.diversify(fused, groups, decay=DIVERSITY_DECAY, top=offset + k)
+            fused = fusion.diversify(fused, groups, max_per_group=MAX_PER_DOCUMENT * max(1, (offset + k) // 10),
+                                     top=offset + k)
         page = fused[offset:offset + k]
         points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in page])}
         terms = [effective] + expansions

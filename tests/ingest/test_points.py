@@ -1,0 +1,64 @@
+import pytest
+
+from ingest.points import case_name, extract_points, is_data_row, split_sentences
+from ingest.structure import parse_text
+from tests.conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def seed_points():
+    return {k: extract_points(parse_text(p.read_text(encoding="utf-8"))) for k, p in SEEDS.items()}
+
+
+def test_was_not_brought_point_with_lead_in_and_section(seed_points):
+    _, points = seed_points["000"]
+    p = next(p for p in points if p.text.startswith("Importance of applying Was Not Brought"))
+    assert p.text == "Importance of applying Was Not Brought policies when children do not attend appointments"
+    assert p.kind == "item"
+    assert p.section_path == ["TABLETOP REVIEWS"]
+    assert p.context.startswith("Some of the learning was similar to that in our Learning Review")
+    assert p.case_name == "Leo"
+
+
+def test_fgm_learning_has_its_lead_in(seed_points):
+    _, points = seed_points["000"]
+    p = next(p for p in points if p.text.startswith("Ensure staff are trained on FGM"))
+    assert p.context == "Key learning from the original review and subsequent case audits which remain relevant:"
+
+
+def test_annual_report_glossary_navigation_and_contents_give_no_points(seed_points):
+    sections, points = seed_points["002"]
+    texts = [p.text for p in points]
+    assert not any(t.startswith(("ABH", "BCCG", "CAMHS | Child and")) for t in texts)
+    assert not any("Glossary" in " ".join(p.section_path) for p in points)
+    assert not any(t in ("Communication", "Priorities", "The Child Death Overview Panel") for t in texts)
+    assert not any(t.startswith("Foreword by the Chair | 2") for t in texts)
+    assert any(s.heading == "Glossary of Terms" for s in sections)
+
+
+def test_named_case_sections_carry_the_pseudonym(seed_points):
+    _, points = seed_points["002"]
+    cases = {p.case_name for p in points if p.case_name}
+    assert {"Child K", "Hannah"} <= cases
+    _, points4 = seed_points["004"]
+    assert {"Nadiya", "Robyn"} <= {p.case_name for p in points4 if p.case_name}
+
+
+def test_long_paragraphs_are_split_at_sentences():
+    text = " ".join(f"Sentence number {i} says something about practice." for i in range(40))
+    pieces = split_sentences(text)
+    assert len(pieces) > 1 and all(len(p) <= 600 for p in pieces)
+    assert " ".join(pieces) == text
+
+
+def test_case_name_forms():
+    assert case_name(["SERIOUS CASE REVIEW 'CHILD K'"]) == "Child K"
+    assert case_name(["THEMATIC REVIEW: ‘Patrick’ – A journey through custody"]) == "Patrick"
+    assert case_name(["Local Serious Case Review - Nadiya"]) == "Nadiya"
+    assert case_name(["KEY FINDINGS - STRENGTHS"]) is None
+
+
+def test_figures_rows_are_data():
+    assert is_data_row(["2017/2018", "232"])
+    assert is_data_row(["Foreword by the Chair", "2", "Children Looked After", "32"])
+    assert not is_data_row(["Consult with other CDOPs", "SPOC to contact other CDOPs"])

@@ -1,0 +1,51 @@
+from ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, clean_inline, join_lines, parse_text
+
+
+def kinds(doc):
+    return [(b.kind, b.text) for b in doc.blocks]
+
+
+def test_bullet_glyphs_become_items_without_their_markers():
+    doc = parse_text("KEY FINDINGS\n\n- ◉ Effective challenge\n- ❖ **Home visits:** seen at home\n- ① 1/ What are the barriers?\n")
+    assert kinds(doc)[1:] == [(ITEM, "Effective challenge"), (ITEM, "Home visits: seen at home"),
+                              (ITEM, "1/ What are the barriers?")]
+
+
+def test_all_caps_line_is_a_heading_and_a_colon_line_is_not():
+    doc = parse_text("Intro text here.\n\nTABLETOP REVIEWS\n\nSpecific learning included:\n\n- One\n- Two\n")
+    assert doc.blocks[1].kind == HEADING and doc.blocks[1].text == "TABLETOP REVIEWS"
+    assert doc.blocks[2].kind == PARAGRAPH
+
+
+def test_markup_quirks_are_cleaned():
+    assert clean_inline("See [our guidance](#) and <i>this</i> <u>now</u> *really*") == "See our guidance and this now really"
+
+
+def test_hyphenated_words_rejoined_but_prefix_hyphens_kept():
+    assert join_lines(["the assess-", "ment was late"]) == "the assessment was late"
+    assert join_lines(["a multi-", "agency meeting"]) == "a multi-agency meeting"
+
+
+def test_tab_separated_rows_are_table_rows_with_header():
+    doc = parse_text("Intro.\n\nRecommendation\tAction to be taken\n\nConsult other CDOPs\tSPOC to contact them\n")
+    rows = [b for b in doc.blocks if b.kind == TABLE_ROW]
+    assert rows[1].cells == ["Consult other CDOPs", "SPOC to contact them"]
+    assert rows[1].header == ["Recommendation", "Action to be taken"]
+
+
+def test_navigation_menu_repeated_on_pages_is_dropped():
+    menu = "The Partnership\n\nCommunication\n\nLearning &\nImprovement\n\nPriorities\n\n"
+    text = "Intro paragraph.\n\n" + (menu + "Some page text about the partnership.\n\n") * 4
+    doc = parse_text(text)
+    assert all(b.text not in ("Communication", "Priorities", "Learning & Improvement") for b in doc.blocks)
+    assert sum(b.text == "Some page text about the partnership." for b in doc.blocks) == 4
+
+
+def test_paragraph_broken_by_page_break_is_rejoined():
+    doc = parse_text("HEADING\n\nIt is published too late\n\n\n\nto inform a response.\n")
+    assert doc.blocks[-1].text == "It is published too late to inform a response."
+
+
+def test_markdown_headings_give_levels():
+    doc = parse_text("# Review\n\n## Findings\n\nText here.\n")
+    assert [(b.kind, b.level) for b in doc.blocks[:2]] == [(HEADING, 1), (HEADING, 2)]

@@ -1,0 +1,54 @@
+import json
+
+from click.testing import CliRunner
+
+from kb.cli import main
+from tests.conftest import SEEDS
+
+
+def run(home, *args, **kw):
+    return CliRunner().invoke(main, ["--home", str(home), *args], env={"KB_EMBEDDER": "hash"}, **kw)
+
+
+def test_every_command_has_help():
+    for name, cmd in main.commands.items():
+        assert cmd.help, name
+        assert CliRunner().invoke(main, [name, "--help"]).exit_code == 0
+
+
+def test_ingest_show_documents_stats_remove(tmp_path):
+    home = tmp_path / "kb"
+    r = run(home, "ingest", "--quiet", str(SEEDS["000"]), str(SEEDS["003"]))
+    assert r.exit_code == 0, r.output
+    assert "Summary: 2 ingested, 0 replaced, 0 unchanged, 0 failed" in r.output
+    r = run(home, "ingest", "--quiet", str(SEEDS["000"]))
+    assert "1 unchanged" in r.output
+    r = run(home, "documents")
+    assert "Learning Summary 2021-23" in r.output or "LEARNING SUMMARY" in r.output
+    r = run(home, "show", "000-77e49d8702c71058")
+    assert r.exit_code == 0 and "Importance of applying Was Not Brought" in r.output and "TABLETOP REVIEWS" in r.output
+    stats = json.loads(run(home, "stats", "--json").output)
+    assert stats["documents"] == 2 and stats["points"] > 200
+    r = run(home, "remove", "000-77e49d8702c71058")
+    assert r.exit_code == 0 and "Removed" in r.output
+    assert json.loads(run(home, "stats", "--json").output)["documents"] == 1
+
+
+def test_failed_ingest_exits_nonzero_with_reason(tmp_path):
+    bad = tmp_path / "notes.xyz"
+    bad.write_text("hello")
+    r = run(tmp_path / "kb", "ingest", "--quiet", str(bad), str(SEEDS["000"]))
+    assert r.exit_code == 1
+    assert f"Failed: {bad}: unsupported file type '.xyz'" in r.output
+    assert "1 ingested" in r.output
+
+
+def test_unknown_document_is_a_clear_error(tmp_path):
+    r = run(tmp_path / "kb", "show", "no-such-doc")
+    assert r.exit_code == 1 and "no document matches 'no-such-doc'" in r.output
+
+
+def test_kb_home_separates_knowledge_bases(tmp_path):
+    run(tmp_path / "a", "ingest", "--quiet", str(SEEDS["000"]))
+    assert json.loads(run(tmp_path / "b", "stats", "--json").output)["documents"] == 0
+    assert json.loads(run(tmp_path / "a", "stats", "--json").output)["documents"] == 1
