@@ -39,3 +39,22 @@ def diversify(scored: Sequence[tuple[Hashable, float]], group_of: dict, max_per_
         counts[g] = counts.get(g, 0) + 1
         head.append((item, score))
     return head + overflow
+
+
+def apply_prior(scored: Sequence[tuple[Hashable, float]], prior: dict) -> list[tuple[Hashable, float]]:
+    """Multiply each score by the item's prior (default 1.0) and re-sort, stable."""
+    out = [(item, score * prior.get(item, 1.0)) for item, score in scored]
+    return sorted(out, key=lambda kv: -kv[1])
+
+
+def dedupe(scored: Sequence[tuple[Hashable, float]], key_of: dict) -> list[tuple[Hashable, float]]:
+    """Drop items whose key (normalised text) an earlier item already had."""
+    seen: set = set()
+    out = []
+    for item, score in scored:
+        key = key_of.get(item, item)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((item, score))
+    return out

@@ -20,7 +20,10 @@ STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "if", "in", "is", "it",
     "of", "on", "or", "that", "the", "this", "to", "with", "their", "there", "which", "was",
     "were", "been", "has", "have", "had", "its", "into", "than", "then", "these", "those",
+    # question words: practitioners type questions ("how is neglect identified early")
+    "how", "what", "why", "who", "does", "do", "did", "can", "should", "we", "i",
 })
+ALL_WORDS_BOOST = 1.0
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.35, "context": 0.3, "title": 0.15, "themes": 0.3}
 
 
@@ -68,7 +71,7 @@ class KeywordIndex:
 
     def searcher(self):
         if self._searcher is None:
-            self._searcher = self.open().searcher(weighting=scoring.BM25F(B=0.6, K1=1.2))
+            self._searcher = self.open().searcher(weighting=scoring.BM25F(B=0.4, K1=1.2))
         else:
             self._searcher = self._searcher.refresh()
         return self._searcher
@@ -122,6 +125,9 @@ class KeywordIndex:
             for w in words:
                 clauses.append(Term(field, w, boost=boost))
         if len(words) > 1:
+            # points that contain every word of the query rank above those with a few
+            clauses.append(And([Or([Term(f, w) for f in ("text", "heading", "context")]) for w in words],
+                               boost=ALL_WORDS_BOOST))
             clauses.append(Phrase("text", words, boost=2.0, slop=1))
             clauses.append(Phrase("heading", words, boost=0.8, slop=1))
             clauses.append(Phrase("context", words, boost=0.6, slop=1))

@@ -15,8 +15,11 @@ from .vector_index import VectorIndex
 
 CANDIDATES = 100
 KEYWORD_WEIGHT = 1.0
-VECTOR_WEIGHT = 0.7
+VECTOR_WEIGHT = 1.0
 RRF_K = 60
+SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
+SHORT_POINT_FACTOR = 0.75
+FIGURES_FACTOR = 0.8    # paragraphs of statistics report figures rather than learning
 MAX_PER_DOCUMENT = 6  # of the top ten, unless the search is filtered to one document
 
 
@@ -104,10 +107,20 @@ class Searcher:
             meta = {}
             for batch in self.store.iter_points():
                 for p in batch:
-                    meta[p["id"]] = ({"statement_type": p["statement_type"], "themes": p["themes"]},
+                    meta[p["id"]] = ({"statement_type": p["statement_type"], "themes": p["themes"],
+                                      "words": len(p["text"].split()),
+                                      "figures": len(re.findall(r"\b\d[\d,.]*%?", p["text"])),
+                                      "key": " ".join(re.findall(r"[a-z0-9]+", p["text"].lower()))},
                                      docs[p["document_id"]])
             self._meta, self._meta_generation = meta, gen
         return self._meta
+
+    @staticmethod
+    def _prior(point: dict) -> float:
+        prior = SHORT_POINT_FACTOR if point["words"] <= SHORT_POINT_WORDS else 1.0
+        if point["figures"] >= 3 and point["figures"] * 12 >= point["words"]:
+            prior *= FIGURES_FACTOR
+        return prior
 
     def validate(self, query: str) -> str:
         query = " ".join((query or "").split())
@@ -155,6 +168,8 @@ class Searcher:
         vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
         fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits]],
                            weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT], k=RRF_K)
+        fused = fusion.apply_prior(fused, {pid: self._prior(meta[pid][0]) for pid, _ in fused if pid in meta})
+        fused = fusion.dedupe(fused, {pid: meta[pid][0]["key"] for pid, _ in fused if pid in meta})
         single_doc = len(filters.documents) == 1
         if not single_doc:
             groups = {pid: meta[pid][1]["id"] for pid, _ in fused if pid in meta}

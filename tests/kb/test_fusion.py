@@ -1,0 +1,46 @@
+import pytest
+
+from kb.fusion import apply_prior, dedupe, diversify, rrf
+
+
+def test_rrf_sums_reciprocal_ranks():
+    fused = dict(rrf([["a", "b", "c"], ["b", "d"]], k=60))
+    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["d"] == pytest.approx(1 / 62)
+
+
+def test_rrf_order_and_weights():
+    assert [i for i, _ in rrf([["a", "b"], ["b", "a"]], weights=[2.0, 1.0])] == ["a", "b"]
+    assert [i for i, _ in rrf([["a", "b"], ["b", "a"]], weights=[1.0, 2.0])] == ["b", "a"]
+    with pytest.raises(ValueError):
+        rrf([["a"]], weights=[1.0, 2.0])
+
+
+def test_rrf_ties_keep_first_appearance():
+    assert [i for i, _ in rrf([["x"], ["y"]])] == ["x", "y"]
+
+
+def test_diversify_caps_one_document_in_top():
+    scored = [(i, 1.0 - i / 100) for i in range(12)]
+    groups = {i: ("A" if i < 9 else "B") for i in range(12)}
+    out = diversify(scored, groups, max_per_group=6, top=10)
+    top = [i for i, _ in out[:10]]
+    # the three B items move up; only when nothing else is left does a seventh A fill the list
+    assert top == [0, 1, 2, 3, 4, 5, 9, 10, 11, 6]
+    more = [(i, 1.0 - i / 100) for i in range(20)]
+    groups2 = {i: ("A" if i < 9 else f"B{i}") for i in range(20)}
+    top2 = [i for i, _ in diversify(more, groups2, max_per_group=6, top=10)[:10]]
+    assert sum(groups2[i] == "A" for i in top2) == 6
+    assert sorted(i for i, _ in out) == list(range(12))
+
+
+def test_diversify_leaves_varied_lists_alone():
+    scored = [(i, 1.0) for i in range(5)]
+    assert diversify(scored, {i: i for i in range(5)}) == scored
+
+
+def test_prior_and_dedupe():
+    out = apply_prior([("a", 1.0), ("b", 0.9)], {"a": 0.5})
+    assert [i for i, _ in out] == ["b", "a"]
+    assert dedupe([("a", 1), ("b", 1), ("c", 1)], {"a": "x", "b": "x", "c": "y"}) == [("a", 1), ("c", 1)]

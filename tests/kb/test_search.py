@@ -1,0 +1,99 @@
+"""Search on the seed corpus with the fast hashing embedder (the keyword side carries these)."""
+import pytest
+
+from kb.errors import QueryError
+from kb.glossary import Glossary
+from kb.search import Filters, highlight_spans
+
+
+def texts(response):
+    return [r["text"] for r in response.results]
+
+
+def test_glossary_expansion_both_ways():
+    g = Glossary.load()
+    assert {"did not attend", "DNA", "missed appointments"} <= set(g.expand("was not brought"))
+    assert "was not brought" in g.expand("WNB")
+    assert g.expand("female genital mutilation") == ["FGM"]
+    assert g.expand("thresholds") == []
+    assert "DA" not in g.expand("a data protection issue")  # short acronyms only when written as such
+
+
+def test_expansion_reported_and_can_be_turned_off(seed_kb):
+    r = seed_kb.search("WNB")
+    assert "was not brought" in r.expansions
+    assert any("Was Not Brought" in t for t in texts(r)[:5])
+    off = seed_kb.search("WNB", expand=False)
+    assert off.expansions == []
+
+
+def test_phrase_ranks_above_scattered_words(seed_kb):
+    r = seed_kb.search("was not brought", k=5)
+    assert "Was Not Brought" in r.results[0]["text"] or "was not brought" in r.results[0]["text"].lower()
+
+
+def test_typo_gets_did_you_mean(seed_kb):
+    r = seed_kb.search("proffesional curiousity")
+    assert r.did_you_mean == "professional curiosity"
+    assert any("professional curiosity" in t.lower() for t in texts(r)[:3])
+
+
+def test_result_fields_and_citation(seed_kb):
+    r = seed_kb.search("escalation policy").results[0]
+    for key in ("id", "text", "context", "document", "section", "page", "statement_type", "themes", "score",
+                "keyword_rank", "vector_rank"):
+        assert key in r
+    assert r["document"]["title"] and r["document"]["id"]
+
+
+def test_filters(seed_kb):
+    r = seed_kb.search("supervision", k=20, filters=Filters(doc_types=["annual-report"]))
+    assert r.results and all(x["document"]["doc_type"] == "annual-report" for x in r.results)
+    r = seed_kb.search("supervision", k=20, filters=Filters(year_from=2019, year_to=2020))
+    assert r.results and all(2019 <= x["document"]["year"] <= 2020 for x in r.results)
+    r = seed_kb.search("supervision", k=20, filters=Filters(documents=["003-d670d4a9ea96f58f"]))
+    assert r.results and all(x["document"]["id"] == "003-d670d4a9ea96f58f" for x in r.results)
+    r = seed_kb.search("supervision", filters=Filters(publishers=["Leicester"]))
+    assert all("Leicester" in x["document"]["publisher"] for x in r.results)
+
+
+def test_restricted_documents_hidden_when_asked(seed_kb):
+    seed_kb.update_metadata("004-268053ca808ee524", visibility="restricted")
+    hidden = seed_kb.search("Nadiya", k=20, filters=Filters(include_restricted=False))
+    assert all(x["document"]["id"] != "004-268053ca808ee524" for x in hidden.results)
+    shown = seed_kb.search("Nadiya", k=20)
+    assert any(x["document"]["id"] == "004-268053ca808ee524" for x in shown.results)
+
+
+def test_diversity_in_top_ten(seed_kb):
+    r = seed_kb.search("neglect", k=10)
+    by_doc = {}
+    for x in r.results:
+        by_doc[x["document"]["id"]] = by_doc.get(x["document"]["id"], 0) + 1
+    assert max(by_doc.values()) <= 6
+    one = seed_kb.search("neglect", k=10, filters=Filters(documents=["003-d670d4a9ea96f58f"]))
+    assert len(one.results) == 10
+
+
+def test_highlight_spans_match_stems():
+    text = "Appointments were missed; the child was not brought."
+    spans = highlight_spans(text, ["missed appointment"])
+    assert [text[a:b] for a, b in spans] == ["Appointments", "missed"]
+
+
+def test_query_length_capped(seed_kb):
+    with pytest.raises(QueryError, match="limit is 300"):
+        seed_kb.search("neglect " * 100)
+    with pytest.raises(QueryError, match="empty"):
+        seed_kb.search("   ")
+
+
+def test_eval_command_scores(seed_kb, tmp_path):
+    import json
+
+    q = {"queries": [{"id": "t1", "query": "was not brought", "gold": [
+        ["000", "Importance of applying Was Not Brought policies when children do not attend appointments", 2]]}]}
+    f = tmp_path / "q.json"
+    f.write_text(json.dumps(q))
+    scores = seed_kb.evaluate(str(f))
+    assert scores[0].recall == 1.0 and scores[0].mrr > 0
