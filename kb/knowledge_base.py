@@ -110,6 +110,7 @@ class KnowledgeBase:
             outcomes.append(outcome)
             if progress:
                 progress(outcome)
+        self.refresh_indexes()  # once per batch: the store is already complete
         return IngestReport(outcomes)
 
     def _ingest_source(self, src: str, metadata: dict) -> IngestOutcome:
@@ -132,10 +133,10 @@ class KnowledgeBase:
                                        f"{self.settings.max_file_mb:g} MB (KB_MAX_FILE_MB)")
             data, name = path.read_bytes(), path.name
             overrides = [meta_mod.load_sidecar(path)]
-        return self.ingest_bytes(data, name, overrides + [metadata], display=src)
+        return self.ingest_bytes(data, name, overrides + [metadata], display=src, refresh=False)
 
     def ingest_bytes(self, data: bytes, name: str, metadata: list[dict] | dict | None = None,
-                     display: str | None = None) -> IngestOutcome:
+                     display: str | None = None, refresh: bool = True) -> IngestOutcome:
         """Ingest one document given as bytes (an upload, a download). All or nothing."""
         from ingest.pipeline import prepare, sha256
 
@@ -172,7 +173,8 @@ class KnowledgeBase:
             raise IngestError(display, f"could not be saved ({type(exc).__name__}: {exc}); nothing was changed") from exc
         tmp.replace(stored)
         self._after_tagging([doc["id"]])
-        self.refresh_indexes()
+        if refresh:
+            self.refresh_indexes()
         return IngestOutcome(display, "replaced" if existing else "ingested", doc["id"], len(prepared.points))
 
     def _free_id(self, wanted: str) -> str:
