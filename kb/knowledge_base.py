@@ -326,6 +326,9 @@ class KnowledgeBase:
 
     def evaluate(self, queries_path: str) -> list[evaluation.QueryScore]:
         queries = evaluation.load_queries(queries_path)
+        if not self.store.point_count():
+            raise KBError(f"the knowledge base in {self.home} is empty: ingest the documents first "
+                          "(kb ingest corpus/), or point KB_HOME / --home at the one to evaluate")
         return evaluation.evaluate(queries, lambda q: [r["text"] for r in self.search(q, k=10).results])
 
 

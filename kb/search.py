@@ -16,6 +16,7 @@ from .vector_index import VectorIndex
 CANDIDATES = 100
 KEYWORD_WEIGHT = 1.0
 VECTOR_WEIGHT = 1.0
+EXPANSION_WEIGHT = 0.8  # a third ranking: points that use an equivalent phrasing from the glossary
 RRF_K = 60
 SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
 SHORT_POINT_FACTOR = 0.75
@@ -161,13 +162,16 @@ class Searcher:
         if allowed is not None:
             allowed_set = set(allowed.tolist())
             kw_hits = [(i, s) for i, s in kw_hits if i in allowed_set][:limit]
+        exp_hits = self.keyword.search("", expansions, limit=limit) if expansions else []
+        if allowed is not None:
+            exp_hits = [(i, s) for i, s in exp_hits if i in allowed_set]
         qvec = self.embedder.encode([effective])[0]
         vec_hits = self.vectors.search(qvec, limit, allowed=allowed)
 
         kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}
         vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
-        fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits]],
-                           weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT], k=RRF_K)
+        fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits], [p for p, _ in exp_hits]],
+                           weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT], k=RRF_K)
         fused = fusion.apply_prior(fused, {pid: self._prior(meta[pid][0]) for pid, _ in fused if pid in meta})
         fused = fusion.dedupe(fused, {pid: meta[pid][0]["key"] for pid, _ in fused if pid in meta})
         single_doc = len(filters.documents) == 1

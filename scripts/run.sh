@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-export KB_HOME=${KB_HOME:-$PWD/kb-data}
+# The knowledge base goes to KB_HOME, or the default data folder (kb settings tells).
 export HF_HUB_OFFLINE=1
 .venv/bin/kb ingest corpus/
 .venv/bin/kb stats

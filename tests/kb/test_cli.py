@@ -52,3 +52,10 @@ def test_kb_home_separates_knowledge_bases(tmp_path):
     run(tmp_path / "a", "ingest", "--quiet", str(SEEDS["000"]))
     assert json.loads(run(tmp_path / "b", "stats", "--json").output)["documents"] == 0
     assert json.loads(run(tmp_path / "a", "stats", "--json").output)["documents"] == 1
+
+
+def test_eval_on_empty_knowledge_base_says_so(tmp_path):
+    q = tmp_path / "q.json"
+    q.write_text('{"queries": [{"id": "a", "query": "x", "gold": [["000", "x", 2]]}]}')
+    r = run(tmp_path / "empty", "eval", str(q))
+    assert r.exit_code == 1 and "is empty" in r.output
