@@ -86,20 +86,18 @@ def _read_json(path: Path) -> dict:
 
 
 def merge(inferred: dict, *overrides: dict, source: str, doc_types: set[str]) -> dict:
-    meta = dict(inferred)
+    given: dict = {}
     for o in overrides:
         for key, value in (o or {}).items():
             if key not in FIELDS:
                 raise IngestError(source, f"unknown metadata field '{key}' (known: {', '.join(FIELDS)})")
             if value is not None and value != "":
-                meta[key] = value
-    if meta.get("date") and not meta.get("year"):
+                given[key] = value
+    meta = {**inferred, **given}
+    # a date given without a year sets the year; an inferred year never overrides a given date
+    if meta.get("date") and ("date" in given and "year" not in given or not meta.get("year")):
         m = _YEAR.search(str(meta["date"]))
-        meta["year"] = int(m.group(1)) if m else None
-    elif meta.get("date"):
-        m = _YEAR.search(str(meta["date"]))
-        if m and any("date" in (o or {}) and "year" not in (o or {}) for o in overrides):
-            meta["year"] = int(m.group(1))
+        meta["year"] = int(m.group(1)) if m else meta.get("year")
     if meta.get("year") is not None:
         try:
             meta["year"] = int(meta["year"])

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from whoosh import index as windex
-from whoosh import qparser, scoring
+from whoosh import scoring
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.lang.porter import stem
@@ -74,8 +74,6 @@ class KeywordIndex:
     def searcher(self):
         if self._searcher is None:
             self._searcher = self.open().searcher(weighting=scoring.BM25F(B=0.4, K1=1.2))
-        else:
-            self._searcher = self._searcher.refresh()
         return self._searcher
 
     def close(self) -> None:
@@ -117,8 +115,8 @@ class KeywordIndex:
 
     # ------------------------------------------------------------ querying
     def build_query(self, query: str, expansions: list[str]):
-        """Words of the query (any field, OR), the whole query as a phrase (boosted),
-        and each expansion as a phrase (lower weight)."""
+        """Words of the query in any field (OR); a clause for points holding every word;
+        the whole query as a phrase (boosted); each glossary expansion as a phrase."""
         clauses = []
         words = tokens(query)
         for field, boost in FIELD_BOOSTS.items():

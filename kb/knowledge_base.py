@@ -58,6 +58,7 @@ class KnowledgeBase:
         self.model = model_id(settings)
         self.keyword = KeywordIndex(self.home)
         self.vectors = VectorIndex(self.home)
+        self._indexed_generation: int | None = None
         self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
                                  settings.max_query_chars)
 
@@ -146,8 +147,8 @@ class KnowledgeBase:
             raise IngestError(display, f"the file is {len(data) / 1048576:.1f} MB; the limit is "
                                        f"{self.settings.max_file_mb:g} MB (KB_MAX_FILE_MB)")
         existing = self.store.document_by_source(name)
-        if existing and existing["sha256"] == sha256(data) and not any(o for o in overrides[1:] if o):
-            return IngestOutcome(display, "unchanged", existing["id"], self._count_points(existing["id"]))
+        if existing and existing["sha256"] == sha256(data) and _same_metadata(existing, overrides):
+            return IngestOutcome(display, "unchanged", existing["id"], self.store.point_count(existing["id"]))
         try:
             prepared = prepare(data, name, overrides, set(self.taxonomy.document_types))
         except IngestError as exc:
@@ -156,7 +157,6 @@ class KnowledgeBase:
             prepared.meta["id"] = existing["id"]
         else:
             prepared.meta["id"] = self._free_id(prepared.meta["id"])
-        self._tag(prepared.points, prepared.sections)
         self._check_vector_model()
         vectors = self.embedder.encode([passage_text(p) for p in prepared.points])
         doc = dict(prepared.meta)
@@ -172,7 +172,6 @@ class KnowledgeBase:
             tmp.unlink(missing_ok=True)
             raise IngestError(display, f"could not be saved ({type(exc).__name__}: {exc}); nothing was changed") from exc
         tmp.replace(stored)
-        self._after_tagging([doc["id"]])
         if refresh:
             self.refresh_indexes()
         return IngestOutcome(display, "replaced" if existing else "ingested", doc["id"], len(prepared.points))
@@ -185,17 +184,6 @@ class KnowledgeBase:
         while f"{wanted}-{n}" in taken:
             n += 1
         return f"{wanted}-{n}"
-
-    def _count_points(self, doc_id: str) -> int:
-        return len(self.store.points(doc_id))
-
-    # Theme tagging and statement types arrive with the themes work; until then
-    # points carry none.
-    def _tag(self, points: list[dict], sections: list[dict]) -> None:
-        return None
-
-    def _after_tagging(self, doc_ids: list[str]) -> None:
-        return None
 
     # ------------------------------------------------------------ documents
     def documents(self, include_restricted: bool = True) -> list[dict]:
@@ -255,7 +243,7 @@ class KnowledgeBase:
         merged = meta_mod.merge({k: doc[k] for k in meta_mod.FIELDS}, fields, source=doc["id"],
                                 doc_types=set(self.taxonomy.document_types))
         self.store.update_document(doc["id"], {k: merged[k] for k in meta_mod.FIELDS})
-        self.refresh_indexes(force_keyword=True)
+        self.refresh_indexes()
         return self.store.document(doc["id"])
 
     def stats(self) -> dict:
@@ -266,27 +254,34 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------ indexes
     def _check_vector_model(self) -> None:
-        if self.vectors.exists():
-            if self.vectors.index is None:
-                self.vectors.load()
-            if self.vectors.meta.get("count"):
-                self.vectors.check(self.model)
+        """Refuse to mix models: the saved index's metadata names the one that built it."""
+        meta = self.vectors.read_meta()
+        if meta.get("count"):
+            self.vectors.check(self.model)
 
-    def refresh_indexes(self, force_keyword: bool = False) -> None:
-        """Bring the keyword and vector indexes up to the store's generation."""
+    def refresh_indexes(self) -> None:
+        """Bring the keyword and vector indexes up to the store's generation.
+
+        A no-op (one SQL read) while nothing has changed; when the store has
+        changed, here or in another process, stale indexes are rebuilt and the
+        in-memory ones reloaded from disk."""
         gen = self.store.generation()
-        if force_keyword or not self.keyword.exists() or self.keyword.meta().get("generation") != gen:
+        if gen == self._indexed_generation:
+            return
+        self.keyword.close()
+        if not self.keyword.exists() or self.keyword.meta().get("generation") != gen:
             self._build_keyword(gen)
-        if self.vectors.exists() and self.vectors.index is None:
+        self._check_vector_model()
+        if self.vectors.meta.get("generation") == gen:
             self.vectors.load()
-        if not self.vectors.exists() or self.vectors.meta.get("generation") != gen:
-            self._check_vector_model()
+        else:
             missing = self.store.points_missing_embeddings(self.model)
             if missing:
                 vecs = self.embedder.encode([passage_text(p) for p in missing])
                 self.store.put_embeddings(self.model, [p["id"] for p in missing], vecs)
             ids, vecs = self.store.embeddings(self.model)
             self.vectors.build(ids, vecs, self.model, gen)
+        self._indexed_generation = gen
 
     def _build_keyword(self, gen: int, progress=None) -> None:
         docs = {d["id"]: d for d in self.store.documents()}
@@ -302,24 +297,13 @@ class KnowledgeBase:
         self._build_keyword(gen)
         ids, vecs = self.store.embeddings(self.model)
         self.vectors.build(ids, vecs, self.model, gen)
+        self._indexed_generation = gen
         return {"points": len(points), "model": self.model, "dim": int(vecs.shape[1]) if len(vecs) else 0}
-
-    def _ready_for_search(self) -> None:
-        if not self.vectors.exists():
-            if self.store.point_count():
-                self.refresh_indexes()
-            return
-        if self.vectors.index is None:
-            self.vectors.load()
-        self.vectors.check(self.model)
-        if self.vectors.meta.get("generation") != self.store.generation() or not self.keyword.exists() \
-                or self.keyword.meta().get("generation") != self.store.generation():
-            self.refresh_indexes()
 
     # ------------------------------------------------------------ search
     def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
                offset: int = 0) -> SearchResponse:
-        self._ready_for_search()
+        self.refresh_indexes()
         if not self.store.point_count():
             return SearchResponse(query=query, results=[])
         return self.searcher.search(query, k=k, filters=filters, expand=expand, offset=offset)
@@ -332,3 +316,11 @@ class KnowledgeBase:
         return evaluation.evaluate(queries, lambda q: [r["text"] for r in self.search(q, k=10).results])
 
 
+
+
+def _same_metadata(stored: dict, overrides: list[dict]) -> bool:
+    """Whether the metadata given with a re-ingest (sidecar, options) is already what is stored."""
+    given: dict = {}
+    for o in overrides:
+        given.update({k: v for k, v in (o or {}).items() if v not in (None, "")})
+    return all(stored.get(k) == v for k, v in given.items())

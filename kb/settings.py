@@ -7,7 +7,7 @@ environment is read; everything else receives a `Settings` explicitly.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -62,9 +62,6 @@ class Settings:
             values["home"] = _default_home()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
-
-    def with_(self, **changes) -> "Settings":
-        return replace(self, **changes)
 
     @property
     def home_path(self) -> Path:

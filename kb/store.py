@@ -228,8 +228,10 @@ class Store:
             yield [_point(r) for r in rows]
             last = rows[-1]["id"]
 
-    def point_count(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM points").fetchone()[0]
+    def point_count(self, doc_id: str | None = None) -> int:
+        if doc_id is None:
+            return self.conn.execute("SELECT COUNT(*) FROM points").fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM points WHERE document_id = ?", (doc_id,)).fetchone()[0]
 
     # ------------------------------------------------------------ embeddings
     def embeddings(self, model: str) -> tuple[np.ndarray, np.ndarray]:
@@ -256,24 +258,7 @@ class Store:
             )
             self.conn.execute("DELETE FROM embeddings WHERE model != ?", (model,))
 
-    # ------------------------------------------------------------ themes and statement types
-    def set_tags(self, tags: dict[int, tuple[str, list[tuple[str, float, str]]]]) -> None:
-        """point id → (statement type, [(theme, confidence, reason)])."""
-        with self.transaction():
-            for pid, (stype, themes) in tags.items():
-                self.conn.execute("DELETE FROM point_themes WHERE point_id = ?", (pid,))
-                self.conn.executemany(
-                    "INSERT INTO point_themes(point_id, theme, confidence, reason) VALUES (?,?,?,?)",
-                    [(pid, t, c, r) for t, c, r in themes],
-                )
-                self.conn.execute("UPDATE points SET statement_type = ?, themes = ? WHERE id = ?",
-                                  (stype, json.dumps([t for t, _, _ in themes]), pid))
-            self._bump()
-
-    def set_primary_themes(self, doc_id: str, themes: list[str]) -> None:
-        self.conn.execute("UPDATE documents SET primary_themes = ? WHERE id = ?", (json.dumps(themes), doc_id))
-        self.conn.commit()
-
+    # ------------------------------------------------------------ themes
     def point_themes(self, point_ids: Iterable[int]) -> dict[int, list[dict]]:
         ids = list(point_ids)
         out: dict[int, list[dict]] = {i: [] for i in ids}
@@ -285,22 +270,6 @@ class Store:
         ):
             out[r["point_id"]].append({"theme": r["theme"], "confidence": r["confidence"], "reason": r["reason"]})
         return out
-
-    def theme_counts(self, include_restricted: bool = True) -> dict[str, tuple[int, int]]:
-        sql = """SELECT t.theme, COUNT(DISTINCT t.point_id), COUNT(DISTINCT p.document_id)
-                 FROM point_themes t JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id"""
-        if not include_restricted:
-            sql += " WHERE d.visibility = 'public'"
-        sql += " GROUP BY t.theme"
-        return {r[0]: (r[1], r[2]) for r in self.conn.execute(sql)}
-
-    def theme_points(self, theme: str, include_restricted: bool = True) -> list[dict]:
-        sql = """SELECT p.* FROM points p JOIN point_themes t ON t.point_id = p.id
-                 JOIN documents d ON d.id = p.document_id WHERE t.theme = ?"""
-        if not include_restricted:
-            sql += " AND d.visibility = 'public'"
-        sql += " ORDER BY COALESCE(d.year, 0) DESC, d.title, p.position"
-        return [_point(r) for r in self.conn.execute(sql, (theme,))]
 
     # ------------------------------------------------------------ stats
     def stats(self) -> dict:

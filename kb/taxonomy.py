@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -33,17 +33,6 @@ class Taxonomy:
     document_types: dict[str, str]
     statement_types: dict[str, str]
     source: str = ""
-    by_slug: dict[str, Theme] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.by_slug = {t.slug: t for t in self.themes}
-
-    def theme(self, slug: str) -> Theme | None:
-        return self.by_slug.get(slug)
-
-    def theme_name(self, slug: str) -> str:
-        t = self.by_slug.get(slug)
-        return t.name if t else slug
 
 
 def default_path() -> Path:

@@ -25,11 +25,16 @@ class VectorIndex:
     def exists(self) -> bool:
         return all(p.exists() for p in self._files)
 
-    def load(self) -> dict:
-        index_file, meta_file = self._files
-        self.meta = json.loads(meta_file.read_text())
-        self.index = faiss.read_index(str(index_file))
+    def read_meta(self) -> dict:
+        """What built the saved index (model, dimension, count, generation); {} if none."""
+        _, meta_file = self._files
+        self.meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
         return self.meta
+
+    def load(self) -> None:
+        index_file, _ = self._files
+        self.read_meta()
+        self.index = faiss.read_index(str(index_file))
 
     def check(self, model: str, dim: int | None = None) -> None:
         built = self.meta.get("model")

@@ -1,6 +1,5 @@
 """End to end with the real all-MiniLM-L6-v2 model on the seed corpus."""
 import json
-import os
 
 import pytest
 from click.testing import CliRunner

@@ -22,6 +22,9 @@ from kb.errors import IngestError
 from ..structure import DocumentStructure, RawBlock, blocks_from_raw
 
 
+ENCRYPTED = "the PDF is encrypted with a password; save an unprotected copy and ingest that"
+
+
 @dataclass
 class _Line:
     text: str
@@ -44,12 +47,12 @@ def _open(data: bytes, name: str) -> PdfReader:
             except Exception:
                 ok = 0
             if not ok:
-                raise IngestError(name, "the PDF is encrypted with a password; save an unprotected copy and ingest that")
+                raise IngestError(name, ENCRYPTED)
         _ = len(reader.pages)
     except IngestError:
         raise
     except FileNotDecryptedError:
-        raise IngestError(name, "the PDF is encrypted with a password; save an unprotected copy and ingest that") from None
+        raise IngestError(name, ENCRYPTED) from None
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(name, f"corrupt or truncated PDF ({exc})") from None
     return reader

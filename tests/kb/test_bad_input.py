@@ -8,9 +8,6 @@ from pypdf import PdfReader, PdfWriter
 from tests.conftest import SEEDS, make_kb, snapshot
 from tests.pdf_maker import font_path, render_text_as_pdf
 
-needs_fonts = pytest.mark.skipif(font_path() is None, reason="DejaVu fonts missing (apt-get install fonts-dejavu-core)")
-
-
 @pytest.fixture
 def small_pdf(tmp_path):
     if font_path() is None:

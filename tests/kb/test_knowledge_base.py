@@ -107,3 +107,22 @@ def test_vector_index_records_model_and_refuses_another(tmp_path):
 def test_original_file_is_kept(seed_kb):
     path = seed_kb.original_file("000-77e49d8702c71058")
     assert path.read_bytes() == SEEDS["000"].read_bytes()
+
+
+def test_same_file_with_new_metadata_is_updated_not_unchanged(kb, tmp_path):
+    p = tmp_path / "review.txt"
+    p.write_text("FINDINGS\n\n- Supervision did not challenge drift in the plan\n")
+    kb.ingest([str(p)])
+    assert kb.ingest([str(p)]).count("unchanged") == 1
+    report = kb.ingest([str(p)], {"doc_type": "cspr"})
+    assert report.count("replaced") == 1 and kb.documents()[0]["doc_type"] == "cspr"
+    assert kb.ingest([str(p)], {"doc_type": "cspr"}).count("unchanged") == 1
+
+
+def test_changes_from_another_process_are_seen(tmp_path):
+    home = tmp_path / "kb"
+    with make_kb(home) as reader, make_kb(home) as writer:
+        writer.ingest([str(SEEDS["000"])])
+        assert reader.search("fathers").results
+        writer.ingest([str(SEEDS["003"])])
+        assert any(r["document"]["id"].startswith("003") for r in reader.search("neglect", k=20).results)
