@@ -121,6 +121,12 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
     stack: list[Section] = []
     lead_in: str | None = None
     seen_item_since_lead = False
+    # A lead-in ending with ':' right before a heading announces sub-sections
+    # ("The following has been achieved:" / "Serious Case Review Elizabeth" /
+    # ...): headings of that style nest under it, whatever their style's level,
+    # and carry the lead-in as context, until a heading of another style.
+    announced: tuple[int, int, str] | None = None  # (parent level, child style level, lead-in)
+    last_was_lead_in = False
 
     def path() -> list[str]:
         return [s.heading for s in stack]
@@ -145,14 +151,22 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
     for block in doc.blocks:
         if block.kind == HEADING:
             level = max(block.level, 1)
+            if announced and level != announced[1]:
+                announced = None
+            if announced is None and stack and last_was_lead_in and level <= stack[-1].level:
+                announced = (stack[-1].level, level, lead_in)
+            if announced:
+                level = announced[0] + 1
             while stack and stack[-1].level >= level:
                 stack.pop()
             sec = Section(position=len(sections), heading=block.text, level=level,
                           path=path() + [block.text], page=block.page)
             sections.append(sec)
             stack.append(sec)
-            lead_in, seen_item_since_lead = None, False
+            lead_in, seen_item_since_lead = (announced[2] if announced else None), False
+            last_was_lead_in = False
             continue
+        last_was_lead_in = block.kind == PARAGRAPH and block.text.rstrip().endswith(":")
         if skipped() or not _has_words(block.text):
             continue
         if block.kind == TABLE_ROW:

@@ -186,7 +186,8 @@ def stats(ctx, as_json):
 @click.argument("query")
 @click.option("-k", "k", default=10, show_default=True, help="How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--type", "doc_types", multiple=True, help="Document type slug (repeatable).")
+@click.option("--type", "doc_types", multiple=True,
+              help="Document type or statement type slug, e.g. cspr, recommendation (repeatable).")
 @click.option("--publisher", "publishers", multiple=True, help="Publisher (part of the name; repeatable).")
 @click.option("--year", help="A year (2020) or a range (2017-2020, 2019-).")
 @click.option("--document", "documents_", multiple=True, help="Document id (repeatable).")
@@ -226,6 +227,92 @@ def _years(text: str | None) -> tuple[int | None, int | None]:
         return int(text), int(text)
     except ValueError:
         raise click.BadParameter(f"'{text}' is not a year or a range like 2017-2020", param_hint="--year") from None
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def themes(ctx, as_json):
+    """The themes of the taxonomy with how many points and documents carry each."""
+    rows = _kb(ctx).themes()
+    if as_json:
+        return _echo_json(rows)
+    group = None
+    for t in rows:
+        if t["group"] != group:
+            group = t["group"]
+            click.echo(click.style(f"\n{group}", bold=True))
+        click.echo(f"  {t['slug']:<24} {t['points']:>5} points {t['documents']:>3} documents  {t['name']}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--type", "statement_types", multiple=True, help="Only this statement type (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def theme(ctx, slug, statement_types, as_json):
+    """A theme's learning points grouped by document, newest first, with citations."""
+    t = _kb(ctx).theme(slug, statement_types=list(statement_types))
+    if as_json:
+        return _echo_json(t)
+    click.echo(click.style(f"{t['name']} ({t['slug']})", bold=True))
+    click.echo(f"{t['description']}\n{t['points']} points in {len(t['documents'])} documents")
+    for group in t["documents"]:
+        doc = group["document"]
+        click.echo("\n" + click.style(citation(doc, None, None), bold=True, fg="cyan"))
+        for p in group["points"]:
+            page = f", p. {p['page']}" if p["page"] else ""
+            click.echo(f"  • [{p['statement_type']}] {p['text']}")
+            click.echo(click.style(f"    {p['section_path'] or '(no section)'}{page}  [point {p['id']}; "
+                                   f"{p['theme_reason']}]", dim=True))
+
+
+@main.command()
+@click.pass_context
+def retag(ctx):
+    """Re-tag every learning point with the current taxonomy (no re-ingest)."""
+    from tqdm import tqdm
+
+    kb = _kb(ctx)
+    with tqdm(total=len(kb.documents()), desc="Retagging", unit="doc", file=sys.stderr) as bar:
+        info = kb.retag(progress=lambda done, total: bar.update(1))
+    click.echo(f"Re-tagged {info['points']} points in {info['documents']} documents; "
+               f"{info['changed']} changed their themes or statement type.")
+
+
+@main.command(name="eval-themes")
+@click.argument("labels", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="Also list the points the tagger gets wrong.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def eval_themes(ctx, labels, verbose, as_json):
+    """Theme tagging against a hand-labelled set: per-theme and macro precision, recall, F1."""
+    report = _kb(ctx).evaluate_themes(labels or str(evaluation.default_theme_labels()))
+    rows = [{"theme": t.theme, "support": t.support, "predicted": t.predicted, "precision": t.precision,
+             "recall": t.recall, "f1": t.f1} for t in report.themes if t.support or t.predicted]
+    if as_json:
+        return _echo_json({"macro": report.macro(), "micro": report.micro(), "themes": rows,
+                           "statement_type_accuracy": report.statement_accuracy, "points": report.points,
+                           "unmatched": report.unmatched, "errors": report.errors if verbose else None})
+    click.echo(f"{'theme':<24} {'labelled':>8} {'tagged':>6} {'P':>5} {'R':>5} {'F1':>5}")
+    for r in rows:
+        click.echo(f"{r['theme']:<24} {r['support']:>8} {r['predicted']:>6} {r['precision']:5.2f} "
+                   f"{r['recall']:5.2f} {r['f1']:5.2f}")
+    m, mi = report.macro(), report.micro()
+    click.echo(f"\npoints: {report.points} labelled, {len(report.unmatched)} not found in the store")
+    click.echo(f"macro ({m['themes']} themes): precision {m['precision']:.3f}  recall {m['recall']:.3f}  "
+               f"F1 {m['f1']:.3f}")
+    click.echo(f"micro: precision {mi['precision']:.3f}  recall {mi['recall']:.3f}  F1 {mi['f1']:.3f}")
+    click.echo(f"statement type accuracy: {report.statement_accuracy:.3f}")
+    for u in report.unmatched:
+        click.echo(f"not found: {u}", err=True)
+    if verbose:
+        for e in report.errors:
+            click.echo(f"\n[{e['id']}] {e['text'][:160]}")
+            if e["missing"] or e["extra"]:
+                click.echo(f"    missing {', '.join(e['missing']) or '-'}; extra {', '.join(e['extra']) or '-'}")
+            if e["labelled_type"] and e["labelled_type"] != e["statement_type"]:
+                click.echo(f"    statement type {e['statement_type']}, labelled {e['labelled_type']}")
 
 
 @main.command()

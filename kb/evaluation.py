@@ -18,6 +18,11 @@ def normalise(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
+def words(text: str) -> str:
+    """Lower-case words only: how a labelled point's opening is matched to a stored point."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 @dataclass
 class QueryScore:
     id: str
@@ -76,3 +81,100 @@ def mean(scores: list[QueryScore]) -> dict[str, float]:
     n = len(scores) or 1
     return {"ndcg@10": sum(s.ndcg for s in scores) / n, "recall@10": sum(s.recall for s in scores) / n,
             "mrr": sum(s.mrr for s in scores) / n, "queries": len(scores)}
+
+
+# ------------------------------------------------------------ theme tagging
+@dataclass
+class ThemeScore:
+    theme: str
+    support: int     # labelled points carrying the theme
+    predicted: int   # points the tagger gave the theme
+    correct: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else (1.0 if not self.support else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.support if self.support else (1.0 if not self.predicted else 0.0)
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class ThemeReport:
+    themes: list[ThemeScore]
+    points: int
+    statement_correct: int
+    statement_labelled: int
+    unmatched: list[str]
+    errors: list[dict]
+
+    def macro(self) -> dict[str, float]:
+        """Mean over every theme that is labelled or predicted at least once."""
+        scored = [t for t in self.themes if t.support or t.predicted]
+        n = len(scored) or 1
+        return {"precision": sum(t.precision for t in scored) / n, "recall": sum(t.recall for t in scored) / n,
+                "f1": sum(t.f1 for t in scored) / n, "themes": len(scored)}
+
+    def micro(self) -> dict[str, float]:
+        tp = sum(t.correct for t in self.themes)
+        pred = sum(t.predicted for t in self.themes)
+        gold = sum(t.support for t in self.themes)
+        p, r = (tp / pred if pred else 0.0), (tp / gold if gold else 0.0)
+        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+    @property
+    def statement_accuracy(self) -> float:
+        return self.statement_correct / self.statement_labelled if self.statement_labelled else 0.0
+
+
+def default_theme_labels() -> Path:
+    """The project's labelled set of the bundled corpus (corpus/labels/themes.json)."""
+    return Path(__file__).resolve().parents[1] / "corpus" / "labels" / "themes.json"
+
+
+def load_theme_labels(path: str | Path) -> list[dict]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise KBError(f"{path}: cannot read the labelled set ({exc})") from None
+    items = data.get("points") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not all(isinstance(i, dict) and {"document", "text", "themes"} <= set(i)
+                                              for i in items):
+        raise KBError(f"{path}: expected {{'points': [{{'document', 'text', 'themes', 'statement_type'}}, ...]}}")
+    return items
+
+
+def evaluate_themes(labels: list[dict], find_point: Callable[[str, str], dict | None],
+                    theme_slugs: list[str]) -> ThemeReport:
+    """Compare the themes (and statement types) of labelled points with what the store holds.
+
+    `find_point(document id, start of text)` returns the stored point or None."""
+    scores = {slug: ThemeScore(slug, 0, 0, 0) for slug in theme_slugs}
+    unmatched, errors = [], []
+    st_ok = st_n = matched = 0
+    for item in labels:
+        point = find_point(item["document"], item["text"])
+        if point is None:
+            unmatched.append(f"{item['document']}: {item['text'][:60]}")
+            continue
+        matched += 1
+        gold, got = set(item["themes"]), set(point.get("themes") or [])
+        for slug in gold | got:
+            s = scores.setdefault(slug, ThemeScore(slug, 0, 0, 0))
+            s.support += slug in gold
+            s.predicted += slug in got
+            s.correct += slug in gold and slug in got
+        if item.get("statement_type"):
+            st_n += 1
+            st_ok += point.get("statement_type") == item["statement_type"]
+        if gold != got or (item.get("statement_type") and point.get("statement_type") != item["statement_type"]):
+            errors.append({"id": point["id"], "text": point["text"], "missing": sorted(gold - got),
+                           "extra": sorted(got - gold), "statement_type": point.get("statement_type"),
+                           "labelled_type": item.get("statement_type")})
+    return ThemeReport(sorted(scores.values(), key=lambda s: s.theme), matched, st_ok, st_n, unmatched, errors)

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import evaluation, taxonomy
+from . import evaluation, statements, taxonomy
 from .embedding import make_embedder, model_id, passage_text
-from .errors import IngestError, KBError, NotFound
+from .errors import IngestError, KBError, NotFound, QueryError
 from .glossary import Glossary
 from .keyword_index import KeywordIndex
 from .search import Filters, Searcher, SearchResponse
 from .settings import Settings
 from .store import Store
+from .themes import ThemeTagger, primary_themes
 from .vector_index import VectorIndex
 
 
@@ -56,6 +58,7 @@ class KnowledgeBase:
         self.glossary = Glossary.load()
         self.embedder = make_embedder(settings)
         self.model = model_id(settings)
+        self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder)
         self.keyword = KeywordIndex(self.home)
         self.vectors = VectorIndex(self.home)
         self._indexed_generation: int | None = None
@@ -160,6 +163,7 @@ class KnowledgeBase:
         self._check_vector_model()
         vectors = self.embedder.encode([passage_text(p) for p in prepared.points])
         doc = dict(prepared.meta)
+        doc["primary_themes"] = json.dumps(self._classify(prepared.points, vectors, doc))
         doc["ingested_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         suffix = Path(name).suffix.lower() or ".bin"
         stored = self.home / "files" / f"{doc['id']}{suffix}"
@@ -175,6 +179,16 @@ class KnowledgeBase:
         if refresh:
             self.refresh_indexes()
         return IngestOutcome(display, "replaced" if existing else "ingested", doc["id"], len(prepared.points))
+
+    def _classify(self, points: list[dict], vectors, doc: dict) -> list[str]:
+        """Set each point's statement type and themes (with reasons); return the document's primary themes."""
+        tags = self.tagger.tag(points, vectors, doc.get("title") or "")
+        for p, point_tags in zip(points, tags):
+            p["statement_type"] = statements.statement_type(p["text"], p.get("context"), p.get("section_path"),
+                                                            doc.get("doc_type"))
+            p["themes"] = [t.theme for t in point_tags]
+            p["theme_tags"] = [asdict(t) for t in point_tags]
+        return primary_themes(tags, [p["statement_type"] for p in points])
 
     def _free_id(self, wanted: str) -> str:
         taken = self.store.document_ids()
@@ -217,7 +231,7 @@ class KnowledgeBase:
         doc = self.store.document(point["document_id"])
         if not include_restricted and doc["visibility"] != "public":
             raise NotFound(f"no learning point with id {point_id}")
-        point["document"] = {k: doc[k] for k in ("id", "title", "publisher", "doc_type", "year", "date")}
+        point["document"] = _doc_ref(doc)
         point["theme_reasons"] = self.store.point_themes([point_id])[point_id]
         return point
 
@@ -300,13 +314,95 @@ class KnowledgeBase:
         self._indexed_generation = gen
         return {"points": len(points), "model": self.model, "dim": int(vecs.shape[1]) if len(vecs) else 0}
 
+    # ------------------------------------------------------------ themes
+    def retag(self, progress: Callable[[int, int], None] | None = None) -> dict:
+        """Re-tag every point with the current taxonomy (themes and statement types); no re-ingest."""
+        self.refresh_indexes()  # every point has an embedding with the configured model
+        ids, vecs = self.store.embeddings(self.model)
+        row = {int(i): n for n, i in enumerate(ids)}
+        updates, primary, changed = [], {}, 0
+        docs = self.store.documents()
+        for n, doc in enumerate(docs, start=1):
+            points = self.store.points(doc["id"])
+            before = {p["id"]: (p["statement_type"], p["themes"]) for p in points}
+            vectors = vecs[[row[p["id"]] for p in points]] if points else None
+            primary[doc["id"]] = self._classify(points, vectors, doc)
+            for p in points:
+                updates.append((p["id"], p["statement_type"], p["theme_tags"]))
+                changed += before[p["id"]] != (p["statement_type"], p["themes"])
+            if progress:
+                progress(n, len(docs))
+        self.store.set_tags(updates, primary)
+        self.refresh_indexes()
+        return {"documents": len(docs), "points": len(updates), "changed": changed}
+
+    def _theme(self, slug: str):
+        theme = next((t for t in self.taxonomy.themes if t.slug == slug), None)
+        if theme is None:
+            raise NotFound(f"no theme '{slug}' (see `kb themes` for the slugs)")
+        return theme
+
+    def themes(self, include_restricted: bool = True) -> list[dict]:
+        """Every theme of the taxonomy with its number of points and documents."""
+        counts = self.store.theme_counts(include_restricted)
+        return [{"slug": t.slug, "name": t.name, "group": t.group, "description": t.description,
+                 "points": counts.get(t.slug, {}).get("points", 0),
+                 "documents": counts.get(t.slug, {}).get("documents", 0)} for t in self.taxonomy.themes]
+
+    def theme(self, slug: str, include_restricted: bool = True,
+              statement_types: Iterable[str] | None = None) -> dict:
+        """A theme and its learning points grouped by document, newest document first."""
+        theme = self._theme(slug)
+        docs = {d["id"]: d for d in self.store.documents(include_restricted)}
+        groups: dict[str, dict] = {}
+        for p in self.store.theme_points(slug, include_restricted, statement_types):
+            doc = docs[p["document_id"]]
+            group = groups.setdefault(doc["id"], {"document": _doc_ref(doc), "points": []})
+            p["document"] = group["document"]
+            group["points"].append(p)
+        return {"slug": theme.slug, "name": theme.name, "group": theme.group, "description": theme.description,
+                "points": sum(len(g["points"]) for g in groups.values()), "documents": list(groups.values())}
+
+    def evaluate_themes(self, labels_path: str) -> evaluation.ThemeReport:
+        """Themes and statement types of the stored points against a hand-labelled set."""
+        labels = evaluation.load_theme_labels(labels_path)
+        cache: dict[str, list[dict]] = {}
+
+        def find(doc_id: str, start: str) -> dict | None:
+            if doc_id not in cache:
+                cache[doc_id] = self.store.points(doc_id)
+            want = evaluation.words(start)
+            return next((p for p in cache[doc_id] if evaluation.words(p["text"]).startswith(want)), None)
+
+        if not self.store.point_count():
+            raise KBError(f"the knowledge base in {self.home} is empty: ingest the documents first")
+        return evaluation.evaluate_themes(labels, find, [t.slug for t in self.taxonomy.themes])
+
     # ------------------------------------------------------------ search
     def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
                offset: int = 0) -> SearchResponse:
+        filters = self.check_filters(filters)
         self.refresh_indexes()
         if not self.store.point_count():
             return SearchResponse(query=query, results=[])
         return self.searcher.search(query, k=k, filters=filters, expand=expand, offset=offset)
+
+    def check_filters(self, filters: Filters | None) -> Filters | None:
+        """Filters with every slug known to the taxonomy. A statement type given as a type
+        (`kb search --type recommendation`) is taken as one; an unknown slug is an error naming it."""
+        if filters is None:
+            return None
+        doc_types, stypes = set(self.taxonomy.document_types), set(self.taxonomy.statement_types)
+        moved = [t for t in filters.doc_types if t in stypes and t not in doc_types]
+        checked = replace(filters, doc_types=[t for t in filters.doc_types if t not in moved],
+                          statement_types=list(dict.fromkeys(list(filters.statement_types) + moved)))
+        for label, values, known in (("document type", checked.doc_types, doc_types),
+                                     ("statement type", checked.statement_types, stypes),
+                                     ("theme", checked.themes, {t.slug for t in self.taxonomy.themes})):
+            unknown = [v for v in values if v not in known]
+            if unknown:
+                raise QueryError(f"unknown {label} '{unknown[0]}' (known: {', '.join(sorted(known))})")
+        return checked
 
     def evaluate(self, queries_path: str) -> list[evaluation.QueryScore]:
         queries = evaluation.load_queries(queries_path)
@@ -316,6 +412,11 @@ class KnowledgeBase:
         return evaluation.evaluate(queries, lambda q: [r["text"] for r in self.search(q, k=10).results])
 
 
+
+
+def _doc_ref(doc: dict) -> dict:
+    """The fields of a document that a citation needs."""
+    return {k: doc.get(k) for k in ("id", "title", "publisher", "doc_type", "year", "date", "visibility")}
 
 
 def _same_metadata(stored: dict, overrides: list[dict]) -> bool:

@@ -180,6 +180,7 @@ class Store:
                      p["page"], p["case_name"], p.get("statement_type"), json.dumps(p.get("themes", []))),
                 )
                 ids[p["position"]] = cur.lastrowid
+                self._insert_point_themes(cur.lastrowid, p.get("theme_tags", []))
                 if vectors is not None:
                     self.conn.execute(
                         "INSERT INTO embeddings(point_id, model, vector) VALUES (?,?,?)",
@@ -259,6 +260,49 @@ class Store:
             self.conn.execute("DELETE FROM embeddings WHERE model != ?", (model,))
 
     # ------------------------------------------------------------ themes
+    def _insert_point_themes(self, point_id: int, tags: list[dict]) -> None:
+        self.conn.executemany(
+            "INSERT INTO point_themes(point_id, theme, confidence, reason) VALUES (?,?,?,?)",
+            [(point_id, t["theme"], t["confidence"], t["reason"]) for t in tags])
+
+    def set_tags(self, points: list[tuple[int, str | None, list[dict]]], primary: dict[str, list[str]]) -> None:
+        """Replace the statement type and themes of the given points and the primary themes
+        of the given documents, in one transaction: (point id, statement type, theme tags)."""
+        with self.transaction():
+            for point_id, stype, tags in points:
+                self.conn.execute("UPDATE points SET statement_type = ?, themes = ? WHERE id = ?",
+                                  (stype, json.dumps([t["theme"] for t in tags]), point_id))
+                self.conn.execute("DELETE FROM point_themes WHERE point_id = ?", (point_id,))
+                self._insert_point_themes(point_id, tags)
+            for doc_id, themes in primary.items():
+                self.conn.execute("UPDATE documents SET primary_themes = ? WHERE id = ?", (json.dumps(themes), doc_id))
+            self._bump()
+
+    def theme_counts(self, include_restricted: bool = True) -> dict[str, dict]:
+        """Per theme: number of points and of documents carrying it."""
+        sql = """SELECT t.theme, COUNT(DISTINCT t.point_id) AS points, COUNT(DISTINCT p.document_id) AS documents
+                 FROM point_themes t JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id"""
+        if not include_restricted:
+            sql += " WHERE d.visibility = 'public'"
+        sql += " GROUP BY t.theme"
+        return {r["theme"]: {"points": r["points"], "documents": r["documents"]} for r in self.conn.execute(sql)}
+
+    def theme_points(self, theme: str, include_restricted: bool = True,
+                     statement_types: Iterable[str] | None = None) -> list[dict]:
+        """Points carrying a theme with their confidence and reason, newest document first, in document order."""
+        sql = """SELECT p.*, t.confidence AS theme_confidence, t.reason AS theme_reason
+                 FROM point_themes t JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id
+                 WHERE t.theme = ?"""
+        args: list = [theme]
+        if not include_restricted:
+            sql += " AND d.visibility = 'public'"
+        types = list(statement_types or [])
+        if types:
+            sql += f" AND p.statement_type IN ({','.join('?' * len(types))})"
+            args += types
+        sql += " ORDER BY COALESCE(d.year, 0) DESC, d.title, p.position"
+        return [_point(r) for r in self.conn.execute(sql, args)]
+
     def point_themes(self, point_ids: Iterable[int]) -> dict[int, list[dict]]:
         ids = list(point_ids)
         out: dict[int, list[dict]] = {i: [] for i in ids}

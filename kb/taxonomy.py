@@ -23,6 +23,7 @@ class Theme:
     description: str
     group: str = ""
     triggers: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
     exemplars: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
@@ -73,12 +74,12 @@ def parse(data: dict, source: str = "taxonomy") -> Taxonomy:
             raise fail(f"duplicate theme slug '{slug}'")
         seen.add(slug)
         lists = {}
-        for key in ("triggers", "exemplars", "exclude"):
+        for key in ("triggers", "weak", "exemplars", "exclude"):
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise fail(f"{where}: '{key}' must be a list of non-empty strings")
             lists[key] = tuple(v.strip() for v in value)
-        unknown = set(entry) - {"slug", "name", "description", "group", "triggers", "exemplars", "exclude"}
+        unknown = set(entry) - {"slug", "name", "description", "group", "triggers", "weak", "exemplars", "exclude"}
         if unknown:
             raise fail(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
         themes.append(Theme(slug=slug, name=entry["name"].strip(), description=entry["description"].strip(),

@@ -34,7 +34,8 @@ def seed_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("seed-kb")
     corpus = tmp_path_factory.mktemp("corpus")
     for p in CORPUS.iterdir():
-        shutil.copy(p, corpus / p.name)
+        if p.is_file():
+            shutil.copy(p, corpus / p.name)
     with make_kb(home) as k:
         report = k.ingest([str(corpus)])
         assert report.count("ingested") == 5, report.outcomes

@@ -62,3 +62,57 @@ def test_changing_model_needs_reindex(real_home, tmp_path):
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(main, ["--home", str(home), "search", "supervision", "--json"], env=env)
     assert r.exit_code == 0 and json.loads(r.output)
+
+
+# ------------------------------------------------------------ themes (issue: themed learning points)
+def test_theme_tagging_meets_its_targets_on_the_labelled_set(real_home):
+    data = json.loads(cli(real_home, "eval-themes", "--json").output)
+    assert not data["unmatched"]
+    assert data["macro"]["f1"] >= 0.80
+    assert data["macro"]["precision"] >= 0.75 and data["macro"]["recall"] >= 0.75
+
+
+def _points(real_home):
+    from kb import KnowledgeBase
+
+    with KnowledgeBase.open(real_home, embedder="sentence-transformers") as k:
+        return [p for batch in k.store.iter_points() for p in batch]
+
+
+def test_seed_corpus_theme_and_statement_checks(real_home):
+    import re
+
+    points = _points(real_home)
+    wnb = [p for p in points if re.search(r"was not brought|did not attend|missed .{0,30}appointments?|"
+                                          r"\bDNAs?\b|\bWNB\b|not brought to", p["text"], re.I)]
+    assert len(wnb) >= 5 and all("was-not-brought" in p["themes"] for p in wnb)
+    fgm_recs = [p for p in points if p["section_path"].endswith("FGM LEARNING REVIEW")
+                and (p["context"] or "").endswith("The recommendations from the review were:")]
+    assert len(fgm_recs) >= 8
+    assert all("harmful-practices" in p["themes"] and p["statement_type"] == "recommendation" for p in fgm_recs)
+    audit = [p for p in points if p["document_id"].startswith("003")]
+    barriers = [p for p in audit if re.search(r"escalat", p["text"], re.I)]
+    assert len(barriers) >= 5 and all("escalation" in p["themes"] for p in barriers)
+    [obscured] = [p for p in audit if p["text"].startswith("Voice of the child obscured by parent")]
+    assert "voice-of-child" in obscured["themes"]
+    strengths = [p for p in audit if "STRENGTHS" in p["section_path"]]
+    assert strengths and all(p["statement_type"] == "good-practice" for p in strengths)
+    report = [p for p in points if p["document_id"].startswith("002")]
+    actions = [p for p in report if "ACTION FROM PREVIOUS LEARNING REVIEWS" in p["section_path"]]
+    assert len(actions) >= 20 and all(p["statement_type"] == "action-taken" for p in actions)
+    from kb.statements import is_figures
+    figures = [p for p in report if is_figures(p["text"])]
+    assert len(figures) >= 30 and not [p["text"] for p in figures if p["statement_type"] == "finding"]
+
+
+def test_paraphrases_are_tagged_by_meaning(real_home):
+    from kb import KnowledgeBase
+
+    with KnowledgeBase.open(real_home, embedder="sentence-transformers") as k:
+        texts = ["Children were not taken to their health appointments.",
+                 "The mother's boyfriend was never spoken to by any professional.",
+                 "The case was discussed at the MASH and closed."]
+        tags = k.tagger.tag([{"text": t} for t in texts], k.embedder.encode(texts))
+    assert "was-not-brought" in {t.theme for t in tags[0]}
+    assert "fathers-male-carers" in {t.theme for t in tags[1]}
+    assert "thresholds" not in {t.theme for t in tags[2]}

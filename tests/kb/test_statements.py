@@ -1,0 +1,41 @@
+"""Statement types from labels, lead-ins, headings, wording and document type."""
+import pytest
+
+from kb.statements import is_figures, statement_type
+
+
+@pytest.mark.parametrize("text, context, path, doc_type, expected", [
+    ("Bromley CCG should confirm the framework", "The recommendations from the review were:",
+     ["FGM LEARNING REVIEW"], "annual-report", "recommendation"),
+    ("Supportive relationships with parents", None, ["KEY FINDINGS - STRENGTHS"], "multi-agency-audit",
+     "good-practice"),
+    ("Outcome focused plans", None, ["KEY FINDINGS - CHALLENGES"], "multi-agency-audit", "challenge"),
+    ("Training provided to GP on Early Help services", "The following has been achieved:",
+     ["ACTION FROM PREVIOUS LEARNING REVIEWS", "Serious Case Review Julia"], "annual-report", "action-taken"),
+    ("CAMHS have amended their Did Not Attend Policy", None, ["Serious Case Review Julia"], "annual-report",
+     "action-taken"),
+    ("Action: The partnership analysed MASH data", None, ["MASH"], "annual-report", "action-taken"),
+    ("BSCP Challenge: Data showed a rise in referrals", None, ["MASH"], "annual-report", "challenge"),
+    ("Ineffective information sharing", None, ["Key themes emerging from both local reviews"], "scr", "finding"),
+    ("Assessing and engaging fathers", "Some of the learning was similar:", ["TABLETOP REVIEWS"],
+     "learning-summary", "learning"),
+    ("What are the barriers to escalating a concern?", None, ["GROUP WORK"], "multi-agency-audit", "context"),
+    ("446 children were the subject of Initial Child Protection Conferences, 87% of them", None,
+     ["SECTION 47 INVESTIGATIONS"], "annual-report", "context"),
+    ("Agencies should strengthen the role of schools", None, ["Outcomes"], "multi-agency-audit",
+     "recommendation"),
+    ("This briefing presents key points from 24 reviews for managers and practitioners in the area",
+     None, ["Learning from reviews"], "learning-summary", "context"),
+])
+def test_statement_type(text, context, path, doc_type, expected):
+    assert statement_type(text, context, path, doc_type) == expected
+
+
+def test_section_path_may_be_the_stored_string():
+    assert statement_type("Outcome focused plans", None, "AUDIT › KEY FINDINGS - CHALLENGES") == "challenge"
+
+
+def test_figures():
+    assert is_figures("0-18 year olds make up 24% of the total population")
+    assert is_figures("1166 Strategy Discussions were held and 814 Section 47 enquiries commenced")
+    assert not is_figures("In 2019 the partnership revised its escalation policy after the review of Leo")
