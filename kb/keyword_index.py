@@ -24,8 +24,10 @@ STOP_WORDS = frozenset({
     "how", "what", "why", "who", "does", "do", "did", "can", "should", "we", "i",
 })
 ALL_WORDS_BOOST = 1.0
-# equivalent phrasings match with a few words between ("missed health (and other) appointments")
+# equivalent phrasings match with a few words between ("missed health (and other) appointments"),
+# except negated ones: "did not attend" must not match "did not wish to attend"
 EXPANSION_SLOP = 3
+NEGATION = frozenset({"not", "no", "never", "did", "was", "were"})
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.35, "context": 0.3, "title": 0.15, "themes": 0.3}
 
 
@@ -136,7 +138,8 @@ class KeywordIndex:
             if not ew:
                 continue
             for field, boost in (("text", 0.9), ("heading", 0.35), ("context", 0.3)):
-                clauses.append(Phrase(field, ew, boost=boost * 1.5, slop=EXPANSION_SLOP) if len(ew) > 1
+                slop = 1 if NEGATION & set(phrase.lower().split()) else EXPANSION_SLOP
+                clauses.append(Phrase(field, ew, boost=boost * 1.5, slop=slop) if len(ew) > 1
                                else Term(field, ew[0], boost=boost))
         return Or(clauses) if clauses else None
 

@@ -58,12 +58,12 @@ class KnowledgeBase:
         self.glossary = Glossary.load()
         self.embedder = make_embedder(settings)
         self.model = model_id(settings)
-        self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder)
         self.keyword = KeywordIndex(self.home)
         self.vectors = VectorIndex(self.home)
         self._indexed_generation: int | None = None
+        self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder)
         self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
-                                 settings.max_query_chars)
+                                 settings.max_query_chars, self.tagger)
 
     @classmethod
     def open(cls, home: str | os.PathLike | None = None, **overrides) -> "KnowledgeBase":

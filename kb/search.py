@@ -21,7 +21,8 @@ RRF_K = 60
 SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
 SHORT_POINT_FACTOR = 0.75
 FIGURES_FACTOR = 0.8    # paragraphs of statistics report figures rather than learning
-MAX_PER_DOCUMENT = 6  # of the top ten, unless the search is filtered to one document
+MAX_PER_DOCUMENT = 6
+THEME_FACTOR = 1.15 # a point carrying a theme the query is about
 
 
 @dataclass
@@ -90,7 +91,8 @@ class Searcher:
     """Runs one query against the indexes of a knowledge base."""
 
     def __init__(self, store: Store, keyword: KeywordIndex, vectors: VectorIndex, embedder, glossary: Glossary,
-                 max_query_chars: int):
+                 max_query_chars: int, tagger=None):
+        self.tagger = tagger
         self.store = store
         self.keyword = keyword
         self.vectors = vectors
@@ -117,11 +119,19 @@ class Searcher:
         return self._meta
 
     @staticmethod
-    def _prior(point: dict) -> float:
+    def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
         prior = SHORT_POINT_FACTOR if point["words"] <= SHORT_POINT_WORDS else 1.0
         if point["figures"] >= 3 and point["figures"] * 12 >= point["words"]:
             prior *= FIGURES_FACTOR
+        if query_themes and query_themes & set(point["themes"] or ()):
+            prior *= THEME_FACTOR
         return prior
+
+    def query_themes(self, query: str, qvec) -> set[str]:
+        """The themes a query is about, by the same tagger as the points (its words, its meaning)."""
+        if self.tagger is None:
+            return set()
+        return {t.theme for t in self.tagger.tag([{"text": query}], np.asarray([qvec]))[0]}
 
     def validate(self, query: str) -> str:
         query = " ".join((query or "").split())
@@ -168,11 +178,13 @@ class Searcher:
         qvec = self.embedder.encode([effective])[0]
         vec_hits = self.vectors.search(qvec, limit, allowed=allowed)
 
+        query_themes = self.query_themes(effective, qvec)
         kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}
         vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
         fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits], [p for p, _ in exp_hits]],
                            weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT], k=RRF_K)
-        fused = fusion.apply_prior(fused, {pid: self._prior(meta[pid][0]) for pid, _ in fused if pid in meta})
+        fused = fusion.apply_prior(fused, {pid: self._prior(meta[pid][0], query_themes)
+                                           for pid, _ in fused if pid in meta})
         fused = fusion.dedupe(fused, {pid: meta[pid][0]["key"] for pid, _ in fused if pid in meta})
         single_doc = len(filters.documents) == 1
         if not single_doc:
