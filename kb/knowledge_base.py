@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import glob
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -140,18 +142,34 @@ class KnowledgeBase:
         return self.ingest_bytes(data, name, overrides + [metadata], display=src, refresh=False)
 
     def ingest_bytes(self, data: bytes, name: str, metadata: list[dict] | dict | None = None,
-                     display: str | None = None, refresh: bool = True) -> IngestOutcome:
-        """Ingest one document given as bytes (an upload, a download). All or nothing."""
+                     display: str | None = None, refresh: bool = True, replace: str | None = None,
+                     on_stage: Callable[[str], None] | None = None) -> IngestOutcome:
+        """Ingest one document given as bytes (an upload, a download). All or nothing.
+
+        A file of the same name replaces the document it made; `replace` names a
+        document to replace whatever the new file is called. `on_stage` hears
+        what is being done ("reading", "tagging", "saving", "indexing")."""
         from ingest.pipeline import prepare, sha256
 
+        stage = on_stage or (lambda _s: None)
         display = display or name
         overrides = metadata if isinstance(metadata, list) else [metadata or {}]
         if len(data) > self.settings.max_file_bytes:
             raise IngestError(display, f"the file is {len(data) / 1048576:.1f} MB; the limit is "
                                        f"{self.settings.max_file_mb:g} MB (KB_MAX_FILE_MB)")
         existing = self.store.document_by_source(name)
+        if replace:
+            target = self.resolve(replace)
+            if existing and existing["id"] != target["id"]:
+                raise IngestError(display, f"a file of this name already made document {existing['id']}; "
+                                           "replace that one or rename the file")
+            existing = target
+            overrides = [{k: target[k] for k in ("title", "publisher", "date", "year", "doc_type",
+                                                 "visibility", "source_url") if target.get(k) is not None}
+                         ] + overrides
         if existing and existing["sha256"] == sha256(data) and _same_metadata(existing, overrides):
             return IngestOutcome(display, "unchanged", existing["id"], self.store.point_count(existing["id"]))
+        stage("reading")
         try:
             prepared = prepare(data, name, overrides, set(self.taxonomy.document_types))
         except IngestError as exc:
@@ -161,6 +179,7 @@ class KnowledgeBase:
         else:
             prepared.meta["id"] = self._free_id(prepared.meta["id"])
         self._check_vector_model()
+        stage("tagging")
         vectors = self.embedder.encode([passage_text(p) for p in prepared.points])
         doc = dict(prepared.meta)
         doc["primary_themes"] = json.dumps(self._classify(prepared.points, vectors, doc))
@@ -170,13 +189,17 @@ class KnowledgeBase:
         tmp = stored.with_name(stored.name + ".tmp")
         tmp.write_bytes(data)
         doc["file_path"] = stored.name
+        stage("saving")
         try:
             self.store.replace_document(doc, prepared.sections, prepared.points, vectors, self.model)
         except Exception as exc:
             tmp.unlink(missing_ok=True)
             raise IngestError(display, f"could not be saved ({type(exc).__name__}: {exc}); nothing was changed") from exc
         tmp.replace(stored)
+        if existing and existing.get("file_path") and existing["file_path"] != stored.name:
+            (self.home / "files" / existing["file_path"]).unlink(missing_ok=True)
         if refresh:
+            stage("indexing")
             self.refresh_indexes()
         return IngestOutcome(display, "replaced" if existing else "ingested", doc["id"], len(prepared.points))
 
@@ -273,15 +296,28 @@ class KnowledgeBase:
         if meta.get("count"):
             self.vectors.check(self.model)
 
-    def refresh_indexes(self) -> None:
+    def refresh_indexes(self, wait: bool = True) -> None:
         """Bring the keyword and vector indexes up to the store's generation.
 
         A no-op (one SQL read) while nothing has changed; when the store has
         changed, here or in another process, stale indexes are rebuilt and the
-        in-memory ones reloaded from disk."""
+        in-memory ones reloaded from disk. One process builds at a time (a lock
+        file in the data folder); with `wait=False` a reader that already has
+        indexes keeps using them while another process is building."""
         gen = self.store.generation()
         if gen == self._indexed_generation:
             return
+        with open(self.home / ".index.lock", "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait or self._indexed_generation is None else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return  # another process is rebuilding: answer from the indexes we have
+            try:
+                self._refresh_locked(self.store.generation())
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _refresh_locked(self, gen: int) -> None:
         self.keyword.close()
         if not self.keyword.exists() or self.keyword.meta().get("generation") != gen:
             self._build_keyword(gen)
@@ -314,7 +350,39 @@ class KnowledgeBase:
         self._indexed_generation = gen
         return {"points": len(points), "model": self.model, "dim": int(vecs.shape[1]) if len(vecs) else 0}
 
+    # ------------------------------------------------------------ administrators
+    MIN_PASSWORD = 10
+
+    def add_user(self, name: str, password: str) -> None:
+        """Create or reset an administrator of the web app; only a salted hash is stored."""
+        from werkzeug.security import generate_password_hash
+
+        name = (name or "").strip()
+        if not re.fullmatch(r"[A-Za-z0-9._@-]{2,64}", name):
+            raise KBError("user name: 2-64 letters, digits or . _ @ -")
+        if len(password or "") < self.MIN_PASSWORD:
+            raise KBError(f"password: at least {self.MIN_PASSWORD} characters")
+        self.store.put_user(name, generate_password_hash(password),
+                            dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+    def check_password(self, name: str, password: str) -> bool:
+        from werkzeug.security import check_password_hash
+
+        user = self.store.user((name or "").strip())
+        return bool(user) and check_password_hash(user["password_hash"], password or "")
+
+    def users(self) -> list[dict]:
+        return self.store.users()
+
+    def remove_user(self, name: str) -> None:
+        if not self.store.remove_user(name):
+            raise NotFound(f"no user '{name}'")
+
     # ------------------------------------------------------------ themes
+    def theme_years(self, include_restricted: bool = True) -> dict[str, dict[int, int]]:
+        """Per theme slug, its number of points in documents of each year."""
+        return self.store.theme_year_counts(include_restricted)
+
     def retag(self, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-tag every point with the current taxonomy (themes and statement types); no re-ingest."""
         self.refresh_indexes()  # every point has an embedding with the configured model
@@ -382,7 +450,7 @@ class KnowledgeBase:
     def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
                offset: int = 0) -> SearchResponse:
         filters = self.check_filters(filters)
-        self.refresh_indexes()
+        self.refresh_indexes(wait=False)
         if not self.store.point_count():
             return SearchResponse(query=query, results=[])
         return self.searcher.search(query, k=k, filters=filters, expand=expand, offset=offset)

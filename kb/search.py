@@ -22,6 +22,7 @@ SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements o
 SHORT_POINT_FACTOR = 0.75
 FIGURES_FACTOR = 0.8    # paragraphs of statistics report figures rather than learning
 MAX_PER_DOCUMENT = 6
+FACET_POOL = 50     # facets count over this many best matches (semantic search has no hard result set)
 THEME_FACTOR = 1.15 # a point carrying a theme the query is about
 
 
@@ -68,6 +69,7 @@ class SearchResponse:
     expansions: list[str] = field(default_factory=list)
     did_you_mean: str | None = None
     total_candidates: int = 0
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -84,7 +86,15 @@ def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
         toks = tokens(word)
         if toks and toks[0] in wanted and word.lower() not in STOP_WORDS:
             spans.append((m.start(), m.end()))
-    return spans
+    # a lone "not" or "no" is marked only as part of a marked phrase ("was not brought")
+    keep = []
+    for i, (start, end) in enumerate(spans):
+        if text[start:end].lower() in ("not", "no"):
+            near = [s for j, s in enumerate(spans) if j != i and (0 <= start - s[1] <= 5 or 0 <= s[0] - end <= 5)]
+            if not any(text[a:b].lower() not in ("not", "no") for a, b in near):
+                continue
+        keep.append((start, end))
+    return keep
 
 
 class Searcher:
@@ -191,6 +201,7 @@ class Searcher:
             groups = {pid: meta[pid][1]["id"] for pid, _ in fused if pid in meta}
             fused = fusion.diversify(fused, groups, max_per_group=MAX_PER_DOCUMENT * max(1, (offset + k) // 10),
                                      top=offset + k)
+        facets = self._facets([meta[pid] for pid, _ in fused[:FACET_POOL] if pid in meta])
         page = fused[offset:offset + k]
         points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in page])}
         terms = [effective] + expansions
@@ -218,4 +229,21 @@ class Searcher:
                 "highlights": highlight_spans(p["text"], terms),
             })
         return SearchResponse(query=query, results=results, expansions=expansions,
-                              did_you_mean=did_you_mean, total_candidates=len(fused))
+                              did_you_mean=did_you_mean, total_candidates=min(len(fused), FACET_POOL),
+                              facets=facets)
+
+    @staticmethod
+    def _facets(matches: list[tuple[dict, dict]]) -> dict[str, list[tuple[str, int]]]:
+        """Counts of theme, document type, statement type, year and publisher among the best matches."""
+        counts: dict[str, dict[str, int]] = {f: {} for f in ("theme", "doc_type", "statement_type", "year",
+                                                             "publisher")}
+        for point, doc in matches:
+            values = {"theme": point["themes"] or [], "doc_type": [doc["doc_type"]],
+                      "statement_type": [point["statement_type"]] if point["statement_type"] else [],
+                      "year": [str(doc["year"])] if doc["year"] else [],
+                      "publisher": [doc["publisher"]] if doc["publisher"] else []}
+            for facet, vals in values.items():
+                for v in vals:
+                    counts[facet][v] = counts[facet].get(v, 0) + 1
+        order = {"year": lambda kv: (-int(kv[0]), 0)}
+        return {f: sorted(c.items(), key=order.get(f, lambda kv: (-kv[1], kv[0]))) for f, c in counts.items()}

@@ -29,6 +29,10 @@ SETTINGS_TABLE: list[tuple[str, object, str, str]] = [
     ("max_query_chars", 300, "KB_MAX_QUERY_CHARS", "Longest search query accepted, in characters."),
     ("fetch_timeout", 30.0, "KB_FETCH_TIMEOUT", "Seconds to wait when ingesting from an http(s) URL."),
     ("taxonomy", None, "KB_TAXONOMY", "Path of the theme taxonomy file; default is the bundled one."),
+    ("host", "127.0.0.1", "KB_HOST", "Address `kb serve` listens on (0.0.0.0 for the whole network)."),
+    ("port", 8000, "KB_PORT", "Port `kb serve` listens on."),
+    ("secret_key", None, "KB_SECRET_KEY",
+     "Key that signs web sessions; default: one generated once and kept in the data folder."),
 ]
 
 
@@ -41,6 +45,9 @@ class Settings:
     max_query_chars: int = 300
     fetch_timeout: float = 30.0
     taxonomy: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -77,6 +77,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX point_themes_theme ON point_themes(theme);
     """,
+    # 3: administrators of the web app (passwords stored hashed)
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SEP = " › "
@@ -313,6 +321,36 @@ class Store:
             ids,
         ):
             out[r["point_id"]].append({"theme": r["theme"], "confidence": r["confidence"], "reason": r["reason"]})
+        return out
+
+    # ------------------------------------------------------------ users
+    def put_user(self, name: str, password_hash: str, created_at: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO users(name, password_hash, created_at) VALUES (?,?,?)",
+                              (name, password_hash, created_at))
+
+    def user(self, name: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+        return dict(row) if row else None
+
+    def users(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT name, created_at FROM users ORDER BY name")]
+
+    def remove_user(self, name: str) -> bool:
+        with self.transaction():
+            cur = self.conn.execute("DELETE FROM users WHERE name = ?", (name,))
+        return cur.rowcount > 0
+
+    def theme_year_counts(self, include_restricted: bool = True) -> dict[str, dict[int, int]]:
+        """Per theme, the number of its points in documents of each year."""
+        sql = """SELECT t.theme, d.year, COUNT(*) AS n FROM point_themes t JOIN points p ON p.id = t.point_id
+                 JOIN documents d ON d.id = p.document_id WHERE d.year IS NOT NULL"""
+        if not include_restricted:
+            sql += " AND d.visibility = 'public'"
+        sql += " GROUP BY t.theme, d.year ORDER BY d.year"
+        out: dict[str, dict[int, int]] = {}
+        for r in self.conn.execute(sql):
+            out.setdefault(r["theme"], {})[r["year"]] = r["n"]
         return out
 
     # ------------------------------------------------------------ stats

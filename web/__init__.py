@@ -1,39 +1,84 @@
-"""The Flask web app (app factory). Views parse, make one call on the facade, render.
-
-Minimal for now: a JSON search endpoint and health check; the full UI is the web issue.
-"""
+"""The Flask web app: search, themes, documents, ingest. Views parse, make one
+call on the `kb` facade, render; domain errors become pages or JSON in one place."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+import secrets
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from kb import KBError, KnowledgeBase, Settings
-from kb.search import Filters
+
+from .context import SharedKB
+from .jobs import IngestQueue
+
+UPLOAD_FILES = 5  # files per upload form; the request limit is this many times KB_MAX_FILE_MB
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
+    test_config = dict(test_config or {})
+    settings = test_config.pop("KB_SETTINGS", None) or settings or Settings.from_env()
     app = Flask(__name__)
-    app.config.from_mapping(KB_SETTINGS=None)
-    if test_config:
-        app.config.update(test_config)
-    settings = app.config["KB_SETTINGS"] or Settings.from_env()
     kb = KnowledgeBase(settings)
-    app.extensions["kb"] = kb
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _secret_key(kb.home),
+        MAX_CONTENT_LENGTH=UPLOAD_FILES * settings.max_file_bytes + 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        KB_SETTINGS=settings,
+    )
+    app.config.update(test_config)
+    app.extensions["kb"] = SharedKB(kb)
+    app.extensions["ingest_queue"] = IngestQueue(settings)
+    CSRFProtect(app)
+
+    from . import admin, api, auth, pages
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
+    pages.register_filters(app)
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
 
     @app.errorhandler(KBError)
     def kb_error(exc: KBError):
-        return jsonify({"error": str(exc)}), exc.http_status
+        if wants_json():
+            return jsonify({"error": str(exc)}), exc.http_status
+        return render_template("error.html", status=exc.http_status, message=str(exc)), exc.http_status
 
-    @app.get("/api/health")
-    def health():
-        return jsonify({"status": "ok", "points": kb.store.point_count()})
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = f"The form had expired or did not come from this site ({exc.description}). Reload and try again."
+        if wants_json():
+            return jsonify({"error": message}), 400
+        return render_template("error.html", status=400, message=message), 400
 
-    @app.get("/api/search")
-    def api_search():
-        args = request.args
-        filters = Filters(doc_types=args.getlist("type"), themes=args.getlist("theme"),
-                          documents=args.getlist("document"), include_restricted=False)
-        k = min(max(args.get("k", 10, type=int), 1), 100)
-        response = kb.search(args.get("q", ""), k=k, filters=filters, expand=args.get("expand", "1") != "0")
-        return jsonify(response.to_dict())
+    @app.errorhandler(413)
+    def too_large(_exc):
+        message = (f"The upload is too large: at most {UPLOAD_FILES} files of "
+                   f"{settings.max_file_mb:g} MB each (KB_MAX_FILE_MB).")
+        if wants_json():
+            return jsonify({"error": message}), 413
+        return render_template("error.html", status=413, message=message), 413
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if wants_json():
+            return jsonify({"error": exc.description}), exc.code
+        return render_template("error.html", status=exc.code, message=exc.description), exc.code
 
     return app
+
+
+def _secret_key(home: Path) -> str:
+    """A session key generated once per data folder and kept there (readable by its owner only)."""
+    path = Path(home) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

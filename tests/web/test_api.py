@@ -1,0 +1,100 @@
+"""The JSON API: shapes, the restricted-document rule, CSRF, administrator-only writes."""
+from tests.web.conftest import RESTRICTED, csrf_of, login
+
+
+def test_search_returns_cited_results_with_facets(client):
+    body = client.get("/api/search?q=was+not+brought&k=5").get_json()
+    r = body["results"][0]
+    assert {"id", "text", "context", "document", "section", "page", "statement_type", "themes", "score",
+            "keyword_rank", "vector_rank"} <= set(r)
+    assert r["document"]["title"] and "did not attend" in body["expansions"]
+    assert dict(body["facets"]["theme"])["was-not-brought"] >= 3
+    assert client.get("/api/search?q=").status_code == 400
+    assert "unknown theme" in client.get("/api/search?q=x&theme=nope").get_json()["error"]
+
+
+def test_restricted_documents_are_invisible_anonymously_everywhere(client):
+    def everything():
+        search = client.get("/api/search?q=serious+youth+violence+extra-familial+harm&k=50").get_json()
+        facets = dict(search["facets"]["doc_type"])
+        docs = {d["id"] for d in client.get("/api/documents").get_json()}
+        themes = {t["slug"]: t["documents"] for t in client.get("/api/themes").get_json()}
+        efh = client.get("/api/themes/extra-familial-harm").get_json()
+        return search, facets, docs, themes, efh
+
+    search, facets, docs, themes, efh = everything()
+    assert RESTRICTED not in docs
+    assert all(r["document"]["id"] != RESTRICTED for r in search["results"])
+    assert "multi-agency-audit" not in facets or facets["multi-agency-audit"] <= 10  # only the 2017 audit
+    assert RESTRICTED not in {g["document"]["id"] for g in efh["documents"]}
+    assert client.get(f"/api/documents/{RESTRICTED}").status_code == 404
+    assert client.get(f"/documents/{RESTRICTED}").status_code == 404
+    assert client.get(f"/documents/{RESTRICTED}/file").status_code == 404
+
+    login(client)
+    search2, _facets2, docs2, themes2, efh2 = everything()
+    assert RESTRICTED in docs2
+    assert any(r["document"]["id"] == RESTRICTED for r in search2["results"])
+    assert themes2["extra-familial-harm"] == themes["extra-familial-harm"] + 1
+    assert RESTRICTED in {g["document"]["id"] for g in efh2["documents"]}
+    doc = client.get(f"/api/documents/{RESTRICTED}").get_json()
+    point_id = doc["points"][0]["id"]
+    assert client.get(f"/api/points/{point_id}").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_of(client)})
+    assert client.get(f"/api/points/{point_id}").status_code == 404
+
+
+def test_forms_and_writes_without_a_csrf_token_are_rejected(client):
+    r = client.post("/login", data={"name": "admin", "password": "correct horse battery"})
+    assert r.status_code == 400 and b"did not come from this site" in r.data
+    login(client)
+    files = {"files": (__import__("io").BytesIO(b"NOTES\n\nFathers were not assessed.\n"), "notes.txt")}
+    r = client.post("/api/documents", data=files, content_type="multipart/form-data")
+    assert r.status_code == 400 and "CSRF" in r.get_json()["error"]
+    r = client.delete("/api/documents/000-77e49d8702c71058")
+    assert r.status_code == 400
+    assert client.get("/api/documents/000-77e49d8702c71058").status_code == 200
+
+
+def test_writes_need_an_administrator(client):
+    token = csrf_of(client)
+    r = client.delete("/api/documents/000-77e49d8702c71058", headers={"X-CSRFToken": token})
+    assert r.status_code == 401
+    assert client.get("/admin/upload").status_code == 302
+    r = client.post("/login", data={"name": "admin", "password": "wrong password!", "csrf_token": token})
+    assert r.status_code == 401 and b"Wrong name or password" in r.data
+
+
+def test_upload_through_the_api_is_ingested_in_the_background(app, client):
+    import io
+
+    login(client)
+    token = csrf_of(client)
+    text = b"LEARNING FROM THE ZEPHYR REVIEW\n\n- Practitioners should ask about quintessential bedtime routines.\n"
+    r = client.post("/api/documents", headers={"X-CSRFToken": token}, content_type="multipart/form-data",
+                    data={"files": (io.BytesIO(text), "zephyr.txt"), "doc_type": "learning-review",
+                          "visibility": "restricted"})
+    assert r.status_code == 202
+    [job] = r.get_json()
+    app.extensions["ingest_queue"].wait()
+    done = client.get(f"/api/jobs/{job['id']}").get_json()
+    assert done["status"] == "done" and done["points"] == 1, done
+    hits = client.get("/api/search?q=quintessential+bedtime").get_json()["results"]
+    assert hits and hits[0]["document"]["id"] == done["document_id"]
+    client.post("/logout", data={"csrf_token": csrf_of(client)})
+    hits = client.get("/api/search?q=quintessential+bedtime").get_json()["results"]
+    assert all(h["document"]["id"] != done["document_id"] for h in hits)
+
+
+def test_bad_upload_reports_the_reason_and_changes_nothing(app, client):
+    import io
+
+    login(client)
+    before = client.get("/api/documents").get_json()
+    r = client.post("/api/documents", headers={"X-CSRFToken": csrf_of(client)}, content_type="multipart/form-data",
+                    data={"files": (io.BytesIO(b"%PDF-1.4 this is not really a pdf"), "broken.pdf")})
+    [job] = r.get_json()
+    app.extensions["ingest_queue"].wait()
+    failed = client.get(f"/api/jobs/{job['id']}").get_json()
+    assert failed["status"] == "failed" and "PDF" in failed["error"]
+    assert client.get("/api/documents").get_json() == before

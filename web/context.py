@@ -1,0 +1,36 @@
+"""The knowledge base shared by request threads, and who is asking."""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask import current_app, session
+
+from kb import KnowledgeBase
+
+
+class SharedKB:
+    """One KnowledgeBase for the request threads, one call at a time (its indexes
+    are reloaded in place when the store changes). Ingestion runs elsewhere, on
+    its own instance, so it never holds this lock."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.lock = threading.RLock()
+
+
+@contextmanager
+def knowledge_base() -> Iterator[KnowledgeBase]:
+    shared: SharedKB = current_app.extensions["kb"]
+    with shared.lock:
+        yield shared.kb
+
+
+def current_user() -> str | None:
+    return session.get("user")
+
+
+def can_see_restricted() -> bool:
+    """Restricted documents are for logged-in users only: in results, facets, counts and pages."""
+    return current_user() is not None

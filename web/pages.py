@@ -1,0 +1,177 @@
+"""Reading pages: search (the home page), themes, documents. Open to anyone on
+the network the server is configured for; restricted documents only after login."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from markupsafe import Markup, escape
+
+from kb import NotFound
+from kb.search import Filters
+
+from .context import can_see_restricted, knowledge_base
+
+bp = Blueprint("pages", __name__)
+
+PAGE_SIZE = 10
+MAX_PAGES = 5  # results are ranked by relevance; five pages of ten is where it stops helping
+FACETS = [("theme", "Theme"), ("type", "Document type"), ("stype", "Statement type"), ("year", "Year"),
+          ("publisher", "Publisher")]
+FACET_KEYS = {"theme": "theme", "type": "doc_type", "stype": "statement_type", "year": "year",
+              "publisher": "publisher"}
+
+
+def filters_from(args) -> Filters:
+    """Filters from a query string (the same names in pages and the JSON API)."""
+    years = [int(y) for y in args.getlist("year") if y.isdigit()]
+    year_from = args.get("year_from", type=int)
+    year_to = args.get("year_to", type=int)
+    if years:
+        year_from, year_to = min(years), max(years)
+    return Filters(doc_types=args.getlist("type"), statement_types=args.getlist("stype"),
+                   themes=args.getlist("theme"), publishers=args.getlist("publisher"),
+                   documents=args.getlist("document"), year_from=year_from, year_to=year_to,
+                   include_restricted=can_see_restricted())
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with parameters changed: a value toggles in a multi-valued
+    parameter (facets), None removes the parameter; the page number resets."""
+    params: dict[str, list[str]] = {k: request.args.getlist(k) for k in request.args}
+    params.pop("page", None)
+    for key, value in changes.items():
+        if key == "page":
+            params["page"] = [str(value)]
+        elif value is None:
+            params.pop(key, None)
+        elif key == "q":
+            params["q"] = [value]
+        else:
+            values = params.get(key, [])
+            params[key] = [v for v in values if v != str(value)] if str(value) in values else values + [str(value)]
+    query = urlencode([(k, v) for k, vs in params.items() for v in vs if v != ""])
+    return f"{request.path}?{query}" if query else request.path
+
+
+def highlight(text: str, spans) -> Markup:
+    """Point text with the query's words in <mark>, every piece escaped."""
+    out, last = [], 0
+    for start, end in spans or []:
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.globals["url_with"] = url_with
+
+    @app.context_processor
+    def taxonomy_names():
+        from .context import current_user
+        kb = app.extensions["kb"].kb
+        return {
+            "current_user": current_user(),
+            "theme_names": {t.slug: t.name for t in kb.taxonomy.themes},
+            "doc_type_names": kb.taxonomy.document_types,
+            "statement_names": kb.taxonomy.statement_types,
+        }
+
+
+@bp.get("/")
+def search():
+    q = request.args.get("q", "").strip()
+    filters = filters_from(request.args)
+    page = max(1, min(request.args.get("page", 1, type=int), MAX_PAGES))
+    expand = request.args.get("expand", "1") != "0"
+    with knowledge_base() as kb:
+        if not q:
+            themes = sorted(kb.themes(include_restricted=can_see_restricted()), key=lambda t: -t["points"])
+            return render_template("search.html", q="", response=None, themes=themes[:12],
+                                   filters=filters, facets=FACETS)
+        response = kb.search(q, k=PAGE_SIZE, filters=filters, expand=expand, offset=(page - 1) * PAGE_SIZE)
+    pages = min(MAX_PAGES, max(1, -(-response.total_candidates // PAGE_SIZE)))
+    return render_template("search.html", q=q, response=response, filters=filters, page=page, pages=pages,
+                           expand=expand, facets=FACETS, facet_keys=FACET_KEYS, themes=None,
+                           selected={k: request.args.getlist(k) for k, _ in FACETS})
+
+
+@bp.get("/themes")
+def themes():
+    restricted = can_see_restricted()
+    with knowledge_base() as kb:
+        rows = kb.themes(include_restricted=restricted)
+        years = kb.theme_years(include_restricted=restricted)
+    all_years = sorted({y for per in years.values() for y in per})
+    return render_template("themes.html", themes=rows, years=years, all_years=all_years)
+
+
+@bp.get("/themes/<slug>")
+def theme(slug: str):
+    stypes = request.args.getlist("stype")
+    with knowledge_base() as kb:
+        t = kb.theme(slug, include_restricted=can_see_restricted(), statement_types=stypes)
+        counts = kb.theme(slug, include_restricted=can_see_restricted())
+    by_type: dict[str, int] = {}
+    for group in counts["documents"]:
+        for p in group["points"]:
+            by_type[p["statement_type"]] = by_type.get(p["statement_type"], 0) + 1
+    return render_template("theme.html", theme=t, stypes=stypes, by_type=by_type)
+
+
+@bp.get("/documents")
+def documents():
+    with knowledge_base() as kb:
+        docs = kb.documents(include_restricted=can_see_restricted())
+    return render_template("documents.html", documents=docs)
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str):
+    with knowledge_base() as kb:
+        doc = _visible(kb, doc_id)
+        doc = kb.document(doc["id"])
+    by_section: dict = {}
+    for p in doc["points"]:
+        by_section.setdefault(p["section_id"], []).append(p)
+    return render_template("document.html", doc=doc, by_section=by_section)
+
+
+@bp.get("/documents/<doc_id>/file")
+def document_file(doc_id: str):
+    with knowledge_base() as kb:
+        doc = _visible(kb, doc_id)
+        path = kb.original_file(doc["id"])
+    return send_file(path, as_attachment=True, download_name=doc["source_name"])
+
+
+@bp.get("/points/<int:point_id>")
+def point(point_id: int):
+    with knowledge_base() as kb:
+        p = kb.point(point_id, include_restricted=can_see_restricted())
+    return redirect(url_for("pages.document", doc_id=p["document_id"]) + f"#point-{point_id}")
+
+
+def _visible(kb, doc_id: str) -> dict:
+    """The document, or 404 for a missing one and for a restricted one seen anonymously."""
+    doc = kb.store.document(doc_id)
+    if doc is None or (doc["visibility"] != "public" and not can_see_restricted()):
+        raise NotFound(f"no document '{doc_id}'")
+    return doc
+
+
+@bp.app_template_filter("citation")
+def citation(doc: dict, section: str | None = None, page: int | None = None) -> str:
+    parts = [doc.get("title") or doc.get("id")]
+    parts += [str(doc[k]) for k in ("publisher",) if doc.get(k)]
+    if doc.get("date") or doc.get("year"):
+        parts.append(str(doc.get("date") or doc.get("year")))
+    if section:
+        parts.append(section)
+    if page:
+        parts.append(f"p. {page}")
+    return " · ".join(parts)
+
