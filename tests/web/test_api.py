@@ -98,3 +98,21 @@ def test_bad_upload_reports_the_reason_and_changes_nothing(app, client):
     failed = client.get(f"/api/jobs/{job['id']}").get_json()
     assert failed["status"] == "failed" and "PDF" in failed["error"]
     assert client.get("/api/documents").get_json() == before
+
+
+def test_pages_load_nothing_from_other_sites_and_escape_document_text(client):
+    import re
+
+    for url in ["/", "/?q=voice+of+the+child", "/themes", "/themes/neglect", "/documents",
+                "/documents/000-77e49d8702c71058", "/login"]:
+        html = client.get(url).get_data(as_text=True)
+        assert client.get(url).status_code == 200
+        external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+        assert external == [], (url, external)
+        assert '<html lang="en-GB">' in html and '<main id="main"' in html
+    # text from documents is escaped: a title with markup shows as text
+    login(client)
+    client.post("/documents/000-77e49d8702c71058/edit",
+                data={"title": "<script>alert(1)</script> Summary", "csrf_token": csrf_of(client)})
+    html = client.get("/documents").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
