@@ -268,6 +268,33 @@ def theme(ctx, slug, statement_types, as_json):
 
 
 @main.command()
+@click.option("--theme", help="Only findings under this theme slug.")
+@click.option("--min-docs", default=2, show_default=True, help="Found in at least this many documents.")
+@click.option("--type", "doc_types", multiple=True, help="Only documents of this type (repeatable).")
+@click.option("--year", help="A year (2020) or a range (2017-2020, 2019-).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def recurring(ctx, theme, min_docs, doc_types, year, as_json):
+    """Findings that recur across documents, each instance cited; most documents first."""
+    year_from, year_to = _years(year)
+    groups = _kb(ctx).recurring(theme=theme, min_docs=min_docs, doc_types=list(doc_types),
+                                year_from=year_from, year_to=year_to)
+    if as_json:
+        return _echo_json(groups)
+    if not groups:
+        click.echo("No finding recurs across documents with these filters.")
+    for n, g in enumerate(groups, start=1):
+        years = ", ".join(str(y) for y in g["years"])
+        click.echo("\n" + click.style(f"{n}. {g['text']}", bold=True))
+        click.echo(click.style(f"   {len(g['documents'])} documents ({years}); themes: {', '.join(g['themes'])}",
+                               dim=True))
+        for p in g["points"]:
+            click.echo(f"   • {p['text']}")
+            click.echo(click.style(f"     {citation(p['document'], p['section'], p['page'])}  [point {p['id']}]",
+                                   dim=True))
+
+
+@main.command()
 @click.pass_context
 def retag(ctx):
     """Re-tag every learning point with the current taxonomy (no re-ingest)."""

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 from . import evaluation, statements, taxonomy
 from .embedding import make_embedder, model_id, passage_text
 from .errors import IngestError, KBError, NotFound, QueryError
@@ -377,6 +379,46 @@ class KnowledgeBase:
     def remove_user(self, name: str) -> None:
         if not self.store.remove_user(name):
             raise NotFound(f"no user '{name}'")
+
+    # ------------------------------------------------------------ recurring findings
+    def recurring(self, theme: str | None = None, min_docs: int = 2, doc_types: Iterable[str] = (),
+                  year_from: int | None = None, year_to: int | None = None,
+                  include_restricted: bool = True) -> list[dict]:
+        """Findings stated in several documents: groups with their representative statement,
+        themes, documents and every instance with its citation (see kb.recurring)."""
+        from . import recurring
+
+        if theme:
+            self._theme(theme)
+        self.refresh_indexes()
+        docs = {d["id"]: d for d in self.store.documents(include_restricted)
+                if (not doc_types or d["doc_type"] in doc_types)
+                and (year_from is None or (d["year"] or 0) >= year_from)
+                and (year_to is None or (d["year"] or 9999) <= year_to)}
+        points = [p for batch in self.store.iter_points() for p in batch if p["document_id"] in docs]
+        tags = self.store.point_themes([p["id"] for p in points])
+        ids, vecs = self.store.embeddings(self.model)
+        row = {int(i): n for n, i in enumerate(ids)}
+        points = [p for p in points if p["id"] in row]
+        for p in points:
+            p["theme_tags"] = tags[p["id"]]
+            p["year"] = docs[p["document_id"]]["year"]
+        vectors = vecs[[row[p["id"]] for p in points]] if points else np.zeros((0, 1), dtype=np.float32)
+        groups = recurring.find_groups(points, vectors, min_docs=min_docs, themes=[theme] if theme else None)
+        by_id = {p["id"]: p for p in points}
+        out = []
+        for g in groups:
+            instances = []
+            for pid in g.points:
+                p = by_id[pid]
+                instances.append({"id": pid, "text": p["text"], "context": p["context"],
+                                  "document": _doc_ref(docs[p["document_id"]]), "section": p["section_path"],
+                                  "page": p["page"], "statement_type": p["statement_type"], "themes": p["themes"]})
+            instances.sort(key=lambda i: (-(i["document"]["year"] or 0), i["document"]["title"], i["id"]))
+            out.append({"text": by_id[g.seed]["text"], "representative": g.seed, "themes": g.themes,
+                        "documents": [_doc_ref(docs[d]) for d in g.documents], "years": g.years,
+                        "points": instances})
+        return out
 
     # ------------------------------------------------------------ themes
     def theme_years(self, include_restricted: bool = True) -> dict[str, dict[int, int]]:

@@ -119,3 +119,20 @@ def test_paraphrases_are_tagged_by_meaning(real_home):
     assert "was-not-brought" in {t.theme for t in tags[0]}
     assert "fathers-male-carers" in {t.theme for t in tags[1]}
     assert "thresholds" not in {t.theme for t in tags[2]}
+
+
+# ------------------------------------------------------------ recurring findings (briefings issue)
+def test_recurring_findings_across_documents(real_home):
+    expected = {"was-not-brought": 3, "information-sharing": 3, "voice-of-child": 2, "supervision-workforce": 2}
+    for theme, docs in expected.items():
+        r = cli(real_home, "recurring", "--theme", theme, "--json")
+        assert r.exit_code == 0, r.output
+        groups = json.loads(r.output)
+        assert groups and len(groups[0]["documents"]) >= docs, theme
+        for g in groups:
+            assert theme in g["themes"] and g["text"]
+            assert len({p["document"]["id"] for p in g["points"]}) == len(g["documents"])
+            for p in g["points"]:
+                assert {"id", "text", "document"} <= set(p) and p["document"]["title"]
+    r = cli(real_home, "recurring", "--min-docs", "4")
+    assert r.exit_code == 0 and "documents (" in r.output
