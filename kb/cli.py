@@ -245,6 +245,24 @@ def themes(ctx, as_json):
         click.echo(f"  {t['slug']:<24} {t['points']:>5} points {t['documents']:>3} documents  {t['name']}")
 
 
+@main.command(name="theme-years")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True), help="Also write it as CSV.")
+@click.pass_context
+def theme_years(ctx, csv_path):
+    """The theme-by-year table: points of each theme in documents of each year."""
+    import csv
+
+    header, rows = _kb(ctx).theme_year_table()
+    if csv_path:
+        with open(csv_path, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([header] + rows)
+        click.echo(f"Wrote {len(rows)} themes × {len(header) - 3} years to {csv_path}", err=True)
+    widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
+    for r in [header] + rows:
+        cells = [str(r[0]).ljust(widths[0])] + [str(c).rjust(widths[i + 2]) for i, c in enumerate(r[2:])]
+        click.echo("  ".join(cells))
+
+
 @main.command()
 @click.argument("slug")
 @click.option("--type", "statement_types", multiple=True, help="Only this statement type (repeatable).")

@@ -425,6 +425,18 @@ class KnowledgeBase:
         """Per theme slug, its number of points in documents of each year."""
         return self.store.theme_year_counts(include_restricted)
 
+    def theme_year_table(self, include_restricted: bool = True) -> tuple[list[str], list[list]]:
+        """The theme-by-year table of the whole collection: a header and one row per theme
+        (slug, name, a count per year, total), in taxonomy order."""
+        counts = self.theme_years(include_restricted)
+        years = sorted({y for per in counts.values() for y in per})
+        header = ["theme", "name"] + [str(y) for y in years] + ["total"]
+        rows = []
+        for t in self.taxonomy.themes:
+            per = counts.get(t.slug, {})
+            rows.append([t.slug, t.name] + [per.get(y, 0) for y in years] + [sum(per.values())])
+        return header, rows
+
     def retag(self, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-tag every point with the current taxonomy (themes and statement types); no re-ingest."""
         self.refresh_indexes()  # every point has an embedding with the configured model

@@ -118,3 +118,27 @@ def test_cli_eval_themes_prints_per_theme_and_macro(seed_home):
     data = json.loads(cli(seed_home, "eval-themes", "--json").output)
     assert data["points"] >= 150 and not data["unmatched"]
     assert 0 < data["macro"]["f1"] <= 1
+
+
+def test_theme_by_year_table_and_csv_match_the_store(seed_home, tmp_path):
+    import csv
+
+    out = tmp_path / "themes.csv"
+    r = cli(seed_home, "theme-years", "--csv", str(out))
+    assert r.exit_code == 0, r.output
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    header, body = rows[0], rows[1:]
+    assert header[:2] == ["theme", "name"] and header[-1] == "total" and header[2:-1] == ["2017", "2019", "2020", "2023"]
+    with make_kb(seed_home) as k:
+        direct = {}
+        for batch in k.store.iter_points():
+            for p in batch:
+                year = k.store.document(p["document_id"])["year"]
+                for theme in p["themes"]:
+                    direct[(theme, str(year))] = direct.get((theme, str(year)), 0) + 1
+        assert len(body) == len(k.taxonomy.themes)
+    for row in body:
+        for year, cell in zip(header[2:-1], row[2:-1]):
+            assert int(cell) == direct.get((row[0], year), 0), (row[0], year)
+        assert int(row[-1]) == sum(int(c) for c in row[2:-1])
+    assert "was-not-brought" in r.output
