@@ -318,9 +318,12 @@ def retag(ctx):
     """Re-tag every learning point with the current taxonomy (no re-ingest)."""
     from tqdm import tqdm
 
-    kb = _kb(ctx)
-    with tqdm(total=len(kb.documents()), desc="Retagging", unit="doc", file=sys.stderr) as bar:
-        info = kb.retag(progress=lambda done, total: bar.update(1))
+    def step(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(1)
+
+    with tqdm(desc="Retagging", unit="doc", file=sys.stderr) as bar:
+        info = _kb(ctx).retag(progress=step)
     click.echo(f"Re-tagged {info['points']} points in {info['documents']} documents; "
                f"{info['changed']} changed their themes or statement type.")
 

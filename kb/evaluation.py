@@ -57,12 +57,17 @@ def score_query(passages: list[str], gold: list[tuple[str, str, int]], k: int = 
     return ndcg, recall, mrr
 
 
-def load_queries(path: str | Path) -> list[dict]:
+def _read_list(path: str | Path, key: str, what: str) -> object:
+    """The list under `key` of a JSON file (or the file's own list); a readable error otherwise."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise KBError(f"{path}: cannot read the query file ({exc})") from None
-    queries = data.get("queries") if isinstance(data, dict) else data
+        raise KBError(f"{path}: cannot read {what} ({exc})") from None
+    return data.get(key) if isinstance(data, dict) else data
+
+
+def load_queries(path: str | Path) -> list[dict]:
+    queries = _read_list(path, "queries", "the query file")
     if not isinstance(queries, list) or not all("query" in q and "gold" in q for q in queries):
         raise KBError(f"{path}: expected {{'queries': [{{'id', 'query', 'gold'}}, ...]}}")
     return queries
@@ -139,11 +144,7 @@ def default_theme_labels() -> Path:
 
 
 def load_theme_labels(path: str | Path) -> list[dict]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise KBError(f"{path}: cannot read the labelled set ({exc})") from None
-    items = data.get("points") if isinstance(data, dict) else data
+    items = _read_list(path, "points", "the labelled set")
     if not isinstance(items, list) or not all(isinstance(i, dict) and {"document", "text", "themes"} <= set(i)
                                               for i in items):
         raise KBError(f"{path}: expected {{'points': [{{'document', 'text', 'themes', 'statement_type'}}, ...]}}")

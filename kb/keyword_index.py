@@ -137,8 +137,8 @@ class KeywordIndex:
             ew = tokens(phrase)
             if not ew:
                 continue
+            slop = 1 if NEGATION & set(phrase.lower().split()) else EXPANSION_SLOP
             for field, boost in (("text", 0.9), ("heading", 0.35), ("context", 0.3)):
-                slop = 1 if NEGATION & set(phrase.lower().split()) else EXPANSION_SLOP
                 clauses.append(Phrase(field, ew, boost=boost * 1.5, slop=slop) if len(ew) > 1
                                else Term(field, ew[0], boost=boost))
         return Or(clauses) if clauses else None

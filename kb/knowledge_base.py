@@ -260,12 +260,13 @@ class KnowledgeBase:
         point["theme_reasons"] = self.store.point_themes([point_id])[point_id]
         return point
 
-    def original_file(self, doc_id: str) -> Path:
-        doc = self.resolve(doc_id)
+    def original_file(self, doc_id: str, include_restricted: bool = True) -> tuple[Path, str]:
+        """The document's file as ingested, and the name it was ingested under."""
+        doc = self.resolve(doc_id, include_restricted)
         path = self.home / "files" / (doc.get("file_path") or "")
         if not doc.get("file_path") or not path.exists():
             raise NotFound(f"the original file of '{doc_id}' is not kept")
-        return path
+        return path, doc["source_name"]
 
     def remove(self, needle: str) -> dict:
         doc = self.resolve(needle)
@@ -465,25 +466,35 @@ class KnowledgeBase:
         return theme
 
     def themes(self, include_restricted: bool = True) -> list[dict]:
-        """Every theme of the taxonomy with its number of points and documents."""
+        """Every theme of the taxonomy with its number of points and documents, and its
+        points per year of publication."""
         counts = self.store.theme_counts(include_restricted)
+        years = self.theme_years(include_restricted)
         return [{"slug": t.slug, "name": t.name, "group": t.group, "description": t.description,
                  "points": counts.get(t.slug, {}).get("points", 0),
-                 "documents": counts.get(t.slug, {}).get("documents", 0)} for t in self.taxonomy.themes]
+                 "documents": counts.get(t.slug, {}).get("documents", 0),
+                 "years": years.get(t.slug, {})} for t in self.taxonomy.themes]
 
     def theme(self, slug: str, include_restricted: bool = True,
               statement_types: Iterable[str] | None = None) -> dict:
-        """A theme and its learning points grouped by document, newest document first."""
+        """A theme and its learning points grouped by document, newest document first;
+        `statement_counts` counts all its points by statement type, before `statement_types` filters."""
         theme = self._theme(slug)
+        wanted = set(statement_types or ())
         docs = {d["id"]: d for d in self.store.documents(include_restricted)}
         groups: dict[str, dict] = {}
-        for p in self.store.theme_points(slug, include_restricted, statement_types):
+        statement_counts: dict[str, int] = {}
+        for p in self.store.theme_points(slug, include_restricted):
+            statement_counts[p["statement_type"]] = statement_counts.get(p["statement_type"], 0) + 1
+            if wanted and p["statement_type"] not in wanted:
+                continue
             doc = docs[p["document_id"]]
             group = groups.setdefault(doc["id"], {"document": _doc_ref(doc), "points": []})
             p["document"] = group["document"]
             group["points"].append(p)
         return {"slug": theme.slug, "name": theme.name, "group": theme.group, "description": theme.description,
-                "points": sum(len(g["points"]) for g in groups.values()), "documents": list(groups.values())}
+                "points": sum(len(g["points"]) for g in groups.values()), "documents": list(groups.values()),
+                "statement_counts": statement_counts}
 
     def evaluate_themes(self, labels_path: str) -> evaluation.ThemeReport:
         """Themes and statement types of the stored points against a hand-labelled set."""

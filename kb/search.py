@@ -10,6 +10,7 @@ from . import fusion
 from .errors import QueryError
 from .glossary import Glossary
 from .keyword_index import STOP_WORDS, KeywordIndex, tokens
+from .statements import is_figures
 from .store import Store
 from .vector_index import VectorIndex
 
@@ -122,7 +123,7 @@ class Searcher:
                 for p in batch:
                     meta[p["id"]] = ({"statement_type": p["statement_type"], "themes": p["themes"],
                                       "words": len(p["text"].split()),
-                                      "figures": len(re.findall(r"\b\d[\d,.]*%?", p["text"])),
+                                      "figures": is_figures(p["text"]),
                                       "key": " ".join(re.findall(r"[a-z0-9]+", p["text"].lower()))},
                                      docs[p["document_id"]])
             self._meta, self._meta_generation = meta, gen
@@ -131,7 +132,7 @@ class Searcher:
     @staticmethod
     def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
         prior = SHORT_POINT_FACTOR if point["words"] <= SHORT_POINT_WORDS else 1.0
-        if point["figures"] >= 3 and point["figures"] * 12 >= point["words"]:
+        if point["figures"]:
             prior *= FIGURES_FACTOR
         if query_themes and query_themes & set(point["themes"] or ()):
             prior *= THEME_FACTOR

@@ -100,9 +100,21 @@ def _section_cue(text: str | None) -> str | None:
     return None
 
 
-def _last_sentence(text: str) -> str:
-    parts = re.split(r"(?<=[.!?])\s+", (text or "").strip())
-    return parts[-1] if parts else ""
+def lead_in_sentence(context: str | None) -> str | None:
+    """The sentence of a list lead-in that introduces the list ("The recommendations were:"),
+    or None when the context is not a lead-in (a table header, nothing)."""
+    context = (context or "").strip()
+    if not context.endswith(":"):
+        return None
+    return re.split(r"(?<=[.!?])\s+", context)[-1]
+
+
+def headings_of(section_path: list[str] | str | None) -> list[str]:
+    """A point's headings, outermost first, from a list or the stored ' › ' string."""
+    if isinstance(section_path, str):
+        from .store import SEP
+        return [s for s in section_path.split(SEP) if s]
+    return list(section_path or [])
 
 
 def statement_type(text: str, context: str | None, section_path: list[str] | str | None,
@@ -113,11 +125,8 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
             return stype
     if text.rstrip().endswith("?"):
         return "context"  # a question put to the reader or a workshop
-    if isinstance(section_path, str):
-        from .store import SEP
-        section_path = [s for s in section_path.split(SEP) if s]
-    headings = list(reversed(section_path or []))
-    lead = _last_sentence(context or "") if context and context.rstrip().endswith(":") else None
+    headings = list(reversed(headings_of(section_path)))
+    lead = lead_in_sentence(context)
     # The lead-in, then the nearest heading: the closest thing that says what the list is.
     for source in [lead] + headings[:1]:
         cue = _section_cue(source)

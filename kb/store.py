@@ -295,21 +295,15 @@ class Store:
         sql += " GROUP BY t.theme"
         return {r["theme"]: {"points": r["points"], "documents": r["documents"]} for r in self.conn.execute(sql)}
 
-    def theme_points(self, theme: str, include_restricted: bool = True,
-                     statement_types: Iterable[str] | None = None) -> list[dict]:
+    def theme_points(self, theme: str, include_restricted: bool = True) -> list[dict]:
         """Points carrying a theme with their confidence and reason, newest document first, in document order."""
         sql = """SELECT p.*, t.confidence AS theme_confidence, t.reason AS theme_reason
                  FROM point_themes t JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id
                  WHERE t.theme = ?"""
-        args: list = [theme]
         if not include_restricted:
             sql += " AND d.visibility = 'public'"
-        types = list(statement_types or [])
-        if types:
-            sql += f" AND p.statement_type IN ({','.join('?' * len(types))})"
-            args += types
         sql += " ORDER BY COALESCE(d.year, 0) DESC, d.title, p.position"
-        return [_point(r) for r in self.conn.execute(sql, args)]
+        return [_point(r) for r in self.conn.execute(sql, (theme,))]
 
     def point_themes(self, point_ids: Iterable[int]) -> dict[int, list[dict]]:
         ids = list(point_ids)

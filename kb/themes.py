@@ -28,6 +28,7 @@ import numpy as np
 
 from .embedding import Embedder
 from .glossary import Glossary
+from .statements import headings_of, lead_in_sentence
 from .taxonomy import Taxonomy, Theme
 
 # Confidence of each kind of evidence; a theme is assigned at MIN_CONFIDENCE.
@@ -159,18 +160,20 @@ class ThemeTagger:
     def __init__(self, taxonomy: Taxonomy, glossary: Glossary, embedder: Embedder | None = None):
         self.taxonomy = taxonomy
         self.embedder = embedder
-        self.triggers: dict[str, list[_Trigger]] = {}
+        self.triggers: dict[str, list[_Trigger]] = {}  # theme slug → its strong triggers
+        self.weak: dict[str, list[_Trigger]] = {}
         self.excludes: dict[str, list[_Trigger]] = {}
         for theme in taxonomy.themes:
             compiled: dict[str, _Trigger] = {}
             for weak, phrases in ((False, theme.triggers), (True, theme.weak)):
                 for phrase in phrases:
-                    for variant in [phrase] + ([] if weak else _equivalents(glossary, phrase)):
+                    for variant in [phrase] + ([] if weak else glossary.expand(phrase)):
                         trig = _compile(variant, weak)
                         key = trig and (trig.acronym or " ".join(trig.stems))
                         if trig and key not in compiled:
                             compiled[key] = trig
-            self.triggers[theme.slug] = list(compiled.values())
+            self.triggers[theme.slug] = [t for t in compiled.values() if not t.weak]
+            self.weak[theme.slug] = [t for t in compiled.values() if t.weak]
             self.excludes[theme.slug] = [t for t in (_compile(p, False) for p in theme.exclude) if t]
         self._prototypes: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -217,9 +220,8 @@ class ThemeTagger:
 
     def _tag_one(self, point: dict, sims: np.ndarray | None, title_words: set[str]) -> list[ThemeTag]:
         text = _Text(point.get("text", ""))
-        context = (point.get("context") or "").strip()
-        lead = _Text(_last_sentence(context) if context.endswith(":") else "")
-        heading_text = _nearest_heading(point.get("section_path"))
+        lead = _Text(lead_in_sentence(point.get("context")) or "")
+        heading_text = (headings_of(point.get("section_path")) or [""])[-1]
         heading_words = {s for _, s in _tokens(heading_text)} - _FUNCTION
         if heading_words and len(heading_words & title_words) >= 0.6 * len(heading_words):
             heading_text = ""
@@ -240,8 +242,7 @@ class ThemeTagger:
                   sim: float, alone_ok: bool) -> ThemeTag | None:
         for ex in self.excludes[theme.slug]:
             text, lead, heading = text.mask(ex), lead.mask(ex), heading.mask(ex)
-        strong = [t for t in self.triggers[theme.slug] if not t.weak]
-        weak = [t for t in self.triggers[theme.slug] if t.weak]
+        strong, weak = self.triggers[theme.slug], self.weak[theme.slug]
         hit = next((t for t in strong if text.matches(t)), None)
         if hit:
             return ThemeTag(theme.slug, TEXT_CONFIDENCE, f"mentions '{hit.phrase}'")
@@ -276,25 +277,6 @@ def primary_themes(point_tags: list[list[ThemeTag]], statement_types: list[str |
     return ranked[:limit]
 
 
-def _equivalents(glossary: Glossary, phrase: str) -> list[str]:
-    """Glossary phrasings equivalent to a trigger (both directions), acronyms included."""
-    return glossary.expand(phrase)
-
-
 def _prototype_texts(theme: Theme) -> list[str]:
     return [f"{theme.name}. {theme.description}"] + list(theme.exemplars)
 
-
-def _last_sentence(text: str) -> str:
-    """The part of a lead-in that introduces the list ("The recommendations were:")."""
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
-    return parts[-1] if parts else ""
-
-
-def _nearest_heading(section_path) -> str:
-    if not section_path:
-        return ""
-    if isinstance(section_path, str):
-        from .store import SEP
-        section_path = section_path.split(SEP)
-    return section_path[-1]

@@ -42,35 +42,29 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(api.bp)
     pages.register_filters(app)
 
-    def wants_json() -> bool:
-        return request.path.startswith("/api/")
+    def error(status: int, message: str):
+        """One error, as JSON under /api/ and as a page elsewhere."""
+        if request.path.startswith("/api/"):
+            return jsonify({"error": message}), status
+        return render_template("error.html", status=status, message=message), status
 
     @app.errorhandler(KBError)
     def kb_error(exc: KBError):
-        if wants_json():
-            return jsonify({"error": str(exc)}), exc.http_status
-        return render_template("error.html", status=exc.http_status, message=str(exc)), exc.http_status
+        return error(exc.http_status, str(exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        message = f"The form had expired or did not come from this site ({exc.description}). Reload and try again."
-        if wants_json():
-            return jsonify({"error": message}), 400
-        return render_template("error.html", status=400, message=message), 400
+        return error(400, f"The form had expired or did not come from this site ({exc.description}). "
+                          "Reload and try again.")
 
     @app.errorhandler(413)
     def too_large(_exc):
-        message = (f"The upload is too large: at most {UPLOAD_FILES} files of "
-                   f"{settings.max_file_mb:g} MB each (KB_MAX_FILE_MB).")
-        if wants_json():
-            return jsonify({"error": message}), 413
-        return render_template("error.html", status=413, message=message), 413
+        return error(413, f"The upload is too large: at most {UPLOAD_FILES} files of "
+                          f"{settings.max_file_mb:g} MB each (KB_MAX_FILE_MB).")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if wants_json():
-            return jsonify({"error": exc.description}), exc.code
-        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+        return error(exc.code, exc.description)
 
     return app
 

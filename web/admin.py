@@ -6,7 +6,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from .auth import login_required
 from .context import current_user, knowledge_base
-from .jobs import STAGES
 
 bp = Blueprint("admin", __name__)
 
@@ -47,20 +46,18 @@ def jobs():
     found = [j for j in found if j is not None]
     if not found:
         abort(404, "no such upload")
-    return render_template("jobs.html", jobs=found, stages=STAGES,
-                           pending=any(not j.finished for j in found))
+    return render_template("jobs.html", jobs=found, pending=any(not j.finished for j in found))
 
 
 @bp.route("/documents/<doc_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(doc_id: str):
     with knowledge_base() as kb:
-        doc = kb.resolve(doc_id)
         if request.method == "POST":
-            fields = metadata_from(request.form)
-            doc = kb.update_metadata(doc["id"], **fields)
+            doc = kb.update_metadata(doc_id, **metadata_from(request.form))
             flash("Saved.")
             return redirect(url_for("pages.document", doc_id=doc["id"]))
+        doc = kb.resolve(doc_id)
     return render_template("edit.html", doc=doc, accept=ACCEPT)
 
 
@@ -71,9 +68,7 @@ def replace(doc_id: str):
     if not f or not f.filename:
         flash("Choose the new file.", "error")
         return redirect(url_for("admin.edit", doc_id=doc_id))
-    with knowledge_base() as kb:
-        doc = kb.resolve(doc_id)
-    job = queue().submit(f.read(), f.filename, {}, current_user(), replace=doc["id"])
+    job = queue().submit(f.read(), f.filename, {}, current_user(), replace=doc_id)
     return redirect(url_for("admin.jobs", id=[job.id]))
 
 

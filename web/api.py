@@ -18,7 +18,7 @@ MAX_K = 50
 @bp.get("/health")
 def health():
     with knowledge_base() as kb:
-        return jsonify({"status": "ok", "points": kb.store.point_count()})
+        return jsonify({"status": "ok", "points": kb.stats()["points"]})
 
 
 @bp.get("/csrf")
@@ -41,11 +41,7 @@ def search():
 @bp.get("/themes")
 def themes():
     with knowledge_base() as kb:
-        rows = kb.themes(include_restricted=can_see_restricted())
-        years = kb.theme_years(include_restricted=can_see_restricted())
-    for row in rows:
-        row["years"] = {str(y): n for y, n in sorted(years.get(row["slug"], {}).items())}
-    return jsonify(rows)
+        return jsonify(kb.themes(include_restricted=can_see_restricted()))
 
 
 @bp.get("/themes/<slug>")
@@ -64,10 +60,7 @@ def documents():
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     with knowledge_base() as kb:
-        doc = kb.store.document(doc_id)
-        if doc is None or (doc["visibility"] != "public" and not can_see_restricted()):
-            abort(404, f"no document '{doc_id}'")
-        return jsonify(kb.document(doc_id))
+        return jsonify(kb.document(doc_id, include_restricted=can_see_restricted()))
 
 
 @bp.get("/points/<int:point_id>")

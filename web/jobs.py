@@ -19,6 +19,7 @@ STAGES = {
     "done": "Done",
     "failed": "Failed",
 }
+WORKING_STAGES = ["reading", "tagging", "saving", "indexing"]  # the order KnowledgeBase.ingest_bytes reports
 
 
 @dataclass
@@ -37,12 +38,21 @@ class Job:
     created: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
     @property
+    def step(self) -> int:
+        """How many of the working stages (reading … indexing) have begun."""
+        return WORKING_STAGES.index(self.stage) + 1 if self.stage in WORKING_STAGES else 0
+
+    @property
+    def stage_text(self) -> str:
+        return STAGES.get(self.stage, self.stage)
+
+    @property
     def finished(self) -> bool:
         return self.status in ("done", "failed")
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["stage_text"] = STAGES.get(self.stage, self.stage)
+        d["stage_text"] = self.stage_text
         d["finished"] = self.finished
         return d
 
@@ -77,7 +87,7 @@ class IngestQueue:
             if self._kb is None:
                 self._kb = KnowledgeBase(self.settings)
             outcome = self._kb.ingest_bytes(data, job.filename, [metadata], replace=replace, on_stage=stage)
-            doc = self._kb.store.document(outcome.document_id)
+            doc = self._kb.resolve(outcome.document_id)
             job.outcome, job.document_id, job.points = outcome.status, outcome.document_id, outcome.points
             job.title, job.primary_themes = doc["title"], doc["primary_themes"]
             job.status = job.stage = "done"

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
 
-from kb import NotFound
 from kb.search import Filters
 
 from .context import can_see_restricted, knowledge_base
@@ -101,12 +100,10 @@ def search():
 
 @bp.get("/themes")
 def themes():
-    restricted = can_see_restricted()
     with knowledge_base() as kb:
-        rows = kb.themes(include_restricted=restricted)
-        years = kb.theme_years(include_restricted=restricted)
-    all_years = sorted({y for per in years.values() for y in per})
-    return render_template("themes.html", themes=rows, years=years, all_years=all_years)
+        rows = kb.themes(include_restricted=can_see_restricted())
+    all_years = sorted({y for t in rows for y in t["years"]})
+    return render_template("themes.html", themes=rows, all_years=all_years)
 
 
 @bp.get("/themes/<slug>")
@@ -114,12 +111,7 @@ def theme(slug: str):
     stypes = request.args.getlist("stype")
     with knowledge_base() as kb:
         t = kb.theme(slug, include_restricted=can_see_restricted(), statement_types=stypes)
-        counts = kb.theme(slug, include_restricted=can_see_restricted())
-    by_type: dict[str, int] = {}
-    for group in counts["documents"]:
-        for p in group["points"]:
-            by_type[p["statement_type"]] = by_type.get(p["statement_type"], 0) + 1
-    return render_template("theme.html", theme=t, stypes=stypes, by_type=by_type)
+    return render_template("theme.html", theme=t, stypes=stypes)
 
 
 @bp.get("/documents")
@@ -132,8 +124,7 @@ def documents():
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     with knowledge_base() as kb:
-        doc = _visible(kb, doc_id)
-        doc = kb.document(doc["id"])
+        doc = kb.document(doc_id, include_restricted=can_see_restricted())
     by_section: dict = {}
     for p in doc["points"]:
         by_section.setdefault(p["section_id"], []).append(p)
@@ -143,9 +134,8 @@ def document(doc_id: str):
 @bp.get("/documents/<doc_id>/file")
 def document_file(doc_id: str):
     with knowledge_base() as kb:
-        doc = _visible(kb, doc_id)
-        path = kb.original_file(doc["id"])
-    return send_file(path, as_attachment=True, download_name=doc["source_name"])
+        path, name = kb.original_file(doc_id, include_restricted=can_see_restricted())
+    return send_file(path, as_attachment=True, download_name=name)
 
 
 @bp.get("/points/<int:point_id>")
@@ -153,25 +143,3 @@ def point(point_id: int):
     with knowledge_base() as kb:
         p = kb.point(point_id, include_restricted=can_see_restricted())
     return redirect(url_for("pages.document", doc_id=p["document_id"]) + f"#point-{point_id}")
-
-
-def _visible(kb, doc_id: str) -> dict:
-    """The document, or 404 for a missing one and for a restricted one seen anonymously."""
-    doc = kb.store.document(doc_id)
-    if doc is None or (doc["visibility"] != "public" and not can_see_restricted()):
-        raise NotFound(f"no document '{doc_id}'")
-    return doc
-
-
-@bp.app_template_filter("citation")
-def citation(doc: dict, section: str | None = None, page: int | None = None) -> str:
-    parts = [doc.get("title") or doc.get("id")]
-    parts += [str(doc[k]) for k in ("publisher",) if doc.get(k)]
-    if doc.get("date") or doc.get("year"):
-        parts.append(str(doc.get("date") or doc.get("year")))
-    if section:
-        parts.append(section)
-    if page:
-        parts.append(f"p. {page}")
-    return " · ".join(parts)
-

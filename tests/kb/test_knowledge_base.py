@@ -105,8 +105,9 @@ def test_vector_index_records_model_and_refuses_another(tmp_path):
 
 
 def test_original_file_is_kept(seed_kb):
-    path = seed_kb.original_file("000-77e49d8702c71058")
+    path, name = seed_kb.original_file("000-77e49d8702c71058")
     assert path.read_bytes() == SEEDS["000"].read_bytes()
+    assert name == SEEDS["000"].name
 
 
 def test_same_file_with_new_metadata_is_updated_not_unchanged(kb, tmp_path):
