@@ -250,12 +250,11 @@ def themes(ctx, as_json):
 @click.pass_context
 def theme_years(ctx, csv_path):
     """The theme-by-year table: points of each theme in documents of each year."""
-    import csv
-
-    header, rows = _kb(ctx).theme_year_table()
+    k = _kb(ctx)
+    header, rows = k.theme_year_table()
     if csv_path:
         with open(csv_path, "w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows([header] + rows)
+            f.write(k.theme_year_csv())
         click.echo(f"Wrote {len(rows)} themes × {len(header) - 3} years to {csv_path}", err=True)
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
     for r in [header] + rows:
@@ -445,6 +444,73 @@ def user_remove(ctx, name):
     """Remove an administrator."""
     _kb(ctx).remove_user(name)
     click.echo(f"Removed administrator '{name}'.")
+
+
+@main.group()
+def briefing():
+    """Briefings for trainers: build them in the web app or here, export them to Word, Markdown, HTML."""
+
+
+@briefing.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def briefing_list(ctx, as_json):
+    rows = _kb(ctx).briefings()
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("No briefings yet: `kb briefing new TITLE`, or build one in the web app.")
+    for b in rows:
+        click.echo(f"{b['id']:>4}  {b['title']}  ({b['template']}, {b['n_items']} points, "
+                   f"changed {b['updated_at'][:10]}, owner {b['owner'].split(':')[0]})")
+
+
+@briefing.command(name="new")
+@click.argument("title")
+@click.option("--template", default="seven-minute", show_default=True,
+              help="seven-minute, learning-brief or thematic-digest.")
+@click.pass_context
+def briefing_new(ctx, title, template):
+    b = _kb(ctx).create_briefing("local", title, template)
+    click.echo(f"Briefing {b['id']}: {b['title']} ({b['template']}). Add points with `kb briefing add {b['id']} POINT_ID`.")
+
+
+@briefing.command(name="add")
+@click.argument("briefing_id", type=int)
+@click.argument("point_ids", type=int, nargs=-1, required=True)
+@click.option("--note", default="", help="Your note on the point(s).")
+@click.pass_context
+def briefing_add(ctx, briefing_id, point_ids, note):
+    """Quote learning points (ids from `kb search --json` or `kb show`) in a briefing."""
+    k = _kb(ctx)
+    for pid in point_ids:
+        item = k.add_to_briefing(briefing_id, pid, note=note)
+        click.echo(f"{'Added' if item['added'] else 'Already in the briefing'}: point {pid} "
+                   f"({item['source']['title']})")
+
+
+@briefing.command(name="show")
+@click.argument("briefing_id", type=int)
+@click.pass_context
+def briefing_show(ctx, briefing_id):
+    """The briefing as Markdown."""
+    click.echo(_kb(ctx).export_briefing(briefing_id, "md").data.decode("utf-8"))
+
+
+@briefing.command(name="export")
+@click.argument("briefing_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["docx", "md", "html"]), default="docx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="File to write (default: the briefing's title with the format's extension).")
+@click.option("--base-url", help="Address of the web app for links back to passages (default KB_PUBLIC_URL).")
+@click.pass_context
+def briefing_export(ctx, briefing_id, fmt, output, base_url):
+    exported = _kb(ctx).export_briefing(briefing_id, fmt, base_url=base_url)
+    path = output or exported.filename
+    with open(path, "wb") as f:
+        f.write(exported.data)
+    click.echo(f"Wrote {path} ({len(exported.data):,} bytes)")
 
 
 @main.command(name="settings")

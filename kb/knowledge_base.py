@@ -13,9 +13,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import evaluation, statements, taxonomy
+from . import briefings, evaluation, statements, taxonomy
 from .embedding import make_embedder, model_id, passage_text
-from .errors import IngestError, KBError, NotFound, QueryError
+from .errors import Forbidden, IngestError, KBError, NotFound, QueryError
 from .glossary import Glossary
 from .keyword_index import KeywordIndex
 from .search import Filters, Searcher, SearchResponse
@@ -185,7 +185,7 @@ class KnowledgeBase:
         vectors = self.embedder.encode([passage_text(p) for p in prepared.points])
         doc = dict(prepared.meta)
         doc["primary_themes"] = json.dumps(self._classify(prepared.points, vectors, doc))
-        doc["ingested_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        doc["ingested_at"] = _now()
         suffix = Path(name).suffix.lower() or ".bin"
         stored = self.home / "files" / f"{doc['id']}{suffix}"
         tmp = stored.with_name(stored.name + ".tmp")
@@ -366,7 +366,7 @@ class KnowledgeBase:
         if len(password or "") < self.MIN_PASSWORD:
             raise KBError(f"password: at least {self.MIN_PASSWORD} characters")
         self.store.put_user(name, generate_password_hash(password),
-                            dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+                            _now())
 
     def check_password(self, name: str, password: str) -> bool:
         from werkzeug.security import check_password_hash
@@ -421,6 +421,147 @@ class KnowledgeBase:
                         "points": instances})
         return out
 
+    # ------------------------------------------------------------ briefings
+    def create_briefing(self, owner: str, title: str | None = None,
+                        template: str = briefings.DEFAULT_TEMPLATE) -> dict:
+        """A new, empty briefing belonging to `owner` (a user, a browser session, or 'local')."""
+        briefings.template(template)
+        bid = self.store.create_briefing(owner, briefings.check_title(title), template, _now())
+        return self.briefing(bid)
+
+    def briefings(self, owner: str | None = None) -> list[dict]:
+        """Briefings of one owner (all of them when None), most recently changed first."""
+        return self.store.briefings(owner)
+
+    def briefing(self, briefing_id: int, owner: str | None = None, include_restricted: bool = True) -> dict:
+        """A briefing with its items in order. Items quoting a restricted document are left out
+        (and counted in `hidden_items`) unless `include_restricted`."""
+        b = self.store.briefing(briefing_id)
+        if b is None or (owner is not None and b["owner"] != owner):
+            raise NotFound(f"no briefing {briefing_id}" + (" of yours" if owner is not None and b else ""))
+        for item in b["items"]:
+            item["restricted"] = _item_restricted(item)
+        shown = [i for i in b["items"] if include_restricted or not i["restricted"]]
+        b["hidden_items"] = len(b["items"]) - len(shown)
+        b["items"] = shown
+        b["placement"] = briefings.placement(briefings.template(b["template"]), shown)
+        return b
+
+    def update_briefing(self, briefing_id: int, owner: str | None = None, title: str | None = None,
+                        template: str | None = None, texts: dict[str, str] | None = None) -> dict:
+        """Change the title, the template, or the author's texts: one per part of the template
+        that takes text, 'questions' (one per line), 'team' and 'date' (action plan), 'theme' (digest)."""
+        b = self.briefing(briefing_id, owner)
+        changes: dict = {}
+        if title is not None:
+            changes["title"] = briefings.check_title(title)
+        tmpl = briefings.template(template or b["template"])
+        if template is not None:
+            changes["template"] = tmpl.slug
+        if texts:
+            allowed = {p.key for p in tmpl.parts if p.text} | {"questions"}
+            allowed |= {"team", "date"} if tmpl.action_plan else set()
+            allowed |= {"theme"} if tmpl.needs_theme else set()
+            unknown = sorted(set(texts) - allowed)
+            if unknown:
+                raise QueryError(f"the {tmpl.name} has no text '{unknown[0]}' (it has: {', '.join(sorted(allowed))})")
+            if texts.get("theme"):
+                self._theme(texts["theme"])
+            fields = dict(b["fields"])
+            fields.update({k: briefings.check_text(k, v) for k, v in texts.items()})
+            changes["fields"] = fields
+        if changes:
+            self.store.update_briefing(b["id"], changes, _now())
+        return self.briefing(b["id"], owner)
+
+    def add_to_briefing(self, briefing_id: int, point_id: int, owner: str | None = None,
+                        include_restricted: bool = True, note: str = "", box: str | None = None) -> dict:
+        """Quote a learning point in a briefing, with its citation as it stands now. A point
+        already in the briefing is not added twice. Returns the item."""
+        b = self.briefing(briefing_id, owner, include_restricted)
+        existing = next((i for i in b["items"] if i["point_id"] == point_id), None)
+        if existing is not None:
+            return dict(existing, added=False)
+        p = self.point(point_id, include_restricted)
+        doc = self.store.document(p["document_id"])
+        item_id = self.store.add_briefing_item(b["id"], {
+            "point_id": p["id"], "document_id": doc["id"], "text": p["text"], "context": p["context"],
+            "section": p["section_path"], "page": p["page"], "statement_type": p["statement_type"],
+            "themes": p["themes"], "source": dict(_doc_ref(doc), source_url=doc.get("source_url")),
+            "note": briefings.check_text("note", note), "box": box or None}, _now())
+        item = next(i for i in self.store.briefing_items(b["id"]) if i["id"] == item_id)
+        return dict(item, added=True)
+
+    def edit_briefing(self, briefing_id: int, owner: str | None = None, notes: dict[int, str] | None = None,
+                      boxes: dict[int, str | None] | None = None, order: list[int] | None = None,
+                      remove: Iterable[int] = ()) -> dict:
+        """Annotate items, put them in parts of the template (None: by statement type),
+        reorder them (`order`: every item id, in the new order) and remove some, at once."""
+        b = self.briefing(briefing_id, owner)
+        ids = [i["id"] for i in b["items"]]
+        unknown = [i for i in list(notes or {}) + list(boxes or {}) + list(remove) + list(order or []) if i not in ids]
+        if unknown:
+            raise NotFound(f"briefing {b['id']} has no item {unknown[0]}")
+        tmpl = briefings.template(b["template"])
+        changes: dict[int, dict] = {}
+        for item_id, note in (notes or {}).items():
+            changes.setdefault(item_id, {})["note"] = briefings.check_text("note", note)
+        for item_id, box in (boxes or {}).items():
+            part = tmpl.part(box) if box else None
+            if box and (part is None or not part.items):
+                raise QueryError(f"the {tmpl.name} has no part '{box}' for learning points")
+            changes.setdefault(item_id, {})["box"] = box or None
+        if order is not None and sorted(order) != sorted(i for i in ids if i not in set(remove)):
+            raise QueryError("the new order must list every item of the briefing once")
+        self.store.update_briefing_items(b["id"], changes, order, remove, _now())
+        return self.briefing(b["id"], owner)
+
+    def move_briefing_item(self, briefing_id: int, item_id: int, delta: int, owner: str | None = None) -> dict:
+        """Move an item `delta` places up (negative) or down in the briefing."""
+        ids = [i["id"] for i in self.briefing(briefing_id, owner)["items"]]
+        if item_id not in ids:
+            raise NotFound(f"briefing {briefing_id} has no item {item_id}")
+        at = ids.index(item_id)
+        ids.insert(max(0, min(len(ids) - 1, at + delta)), ids.pop(at))
+        return self.edit_briefing(briefing_id, owner, order=ids)
+
+    def delete_briefing(self, briefing_id: int, owner: str | None = None) -> None:
+        self.briefing(briefing_id, owner)
+        self.store.delete_briefing(briefing_id)
+
+    def claim_briefings(self, from_owner: str, to_owner: str) -> int:
+        """Give a browser session's briefings to the user who has just logged in."""
+        return self.store.move_briefings(from_owner, to_owner)
+
+    def export_briefing(self, briefing_id: int, fmt: str, owner: str | None = None,
+                        include_restricted: bool = True, base_url: str | None = None):
+        """The briefing as a Word, Markdown or HTML file (kb.export.Export). Refused when it quotes
+        a restricted document and the asker may not see restricted documents."""
+        from . import export
+
+        b = self.briefing(briefing_id, owner, include_restricted=True)
+        restricted = sum(i["restricted"] for i in b["items"])
+        if restricted and not include_restricted:
+            raise Forbidden(f"briefing {b['id']} quotes {restricted} passage{'s' if restricted != 1 else ''} "
+                            "from restricted documents: log in to export it")
+        base = (base_url or self.settings.link_base).rstrip("/")
+
+        def link(item: dict) -> str:
+            if item["point_id"] is not None:
+                return f"{base}/points/{item['point_id']}"
+            return f"{base}/documents/{item['document_id']}"
+
+        return export.export(briefings.layout(b, self._names(b), link), fmt)
+
+    def _names(self, briefing: dict) -> "briefings.Names":
+        tax = self.taxonomy
+        coverage = {}
+        if briefings.template(briefing["template"]).needs_theme:
+            counts, years = self.store.theme_counts(), self.theme_years()
+            coverage = {slug: dict(c, years=sorted(years.get(slug, {}))) for slug, c in counts.items()}
+        return briefings.Names({t.slug: t.name for t in tax.themes}, dict(tax.document_types),
+                               {t.slug: t.description for t in tax.themes}, coverage)
+
     # ------------------------------------------------------------ themes
     def theme_years(self, include_restricted: bool = True) -> dict[str, dict[int, int]]:
         """Per theme slug, its number of points in documents of each year."""
@@ -437,6 +578,16 @@ class KnowledgeBase:
             per = counts.get(t.slug, {})
             rows.append([t.slug, t.name] + [per.get(y, 0) for y in years] + [sum(per.values())])
         return header, rows
+
+    def theme_year_csv(self, include_restricted: bool = True) -> str:
+        """The theme-by-year table as CSV text."""
+        import csv
+        import io
+
+        header, rows = self.theme_year_table(include_restricted)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([header] + rows)
+        return buf.getvalue()
 
     def retag(self, progress: Callable[[int, int], None] | None = None) -> dict:
         """Re-tag every point with the current taxonomy (themes and statement types); no re-ingest."""
@@ -494,7 +645,8 @@ class KnowledgeBase:
             group["points"].append(p)
         return {"slug": theme.slug, "name": theme.name, "group": theme.group, "description": theme.description,
                 "points": sum(len(g["points"]) for g in groups.values()), "documents": list(groups.values()),
-                "statement_counts": statement_counts}
+                "statement_counts": statement_counts,
+                "years": self.theme_years(include_restricted).get(slug, {})}
 
     def evaluate_themes(self, labels_path: str) -> evaluation.ThemeReport:
         """Themes and statement types of the stored points against a hand-labelled set."""
@@ -545,6 +697,17 @@ class KnowledgeBase:
         return evaluation.evaluate(queries, lambda q: [r["text"] for r in self.search(q, k=10).results])
 
 
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _item_restricted(item: dict) -> bool:
+    """A briefing item quotes a restricted document: as the document is now, or as it was
+    when quoted if it has since been removed."""
+    visibility = item.get("current_visibility") or item["source"].get("visibility")
+    return visibility == "restricted"
 
 
 def _doc_ref(doc: dict) -> dict:

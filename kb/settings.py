@@ -31,6 +31,8 @@ SETTINGS_TABLE: list[tuple[str, object, str, str]] = [
     ("taxonomy", None, "KB_TAXONOMY", "Path of the theme taxonomy file; default is the bundled one."),
     ("host", "127.0.0.1", "KB_HOST", "Address `kb serve` listens on (0.0.0.0 for the whole network)."),
     ("port", 8000, "KB_PORT", "Port `kb serve` listens on."),
+    ("public_url", None, "KB_PUBLIC_URL",
+     "Address of the web app, for links back to passages in exported briefings; default http://HOST:PORT."),
     ("secret_key", None, "KB_SECRET_KEY",
      "Key that signs web sessions; default: one generated once and kept in the data folder."),
 ]
@@ -47,6 +49,7 @@ class Settings:
     taxonomy: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    public_url: str | None = None
     secret_key: str | None = None
 
     @classmethod
@@ -77,6 +80,10 @@ class Settings:
     @property
     def db_path(self) -> Path:
         return self.home_path / "kb.sqlite"
+
+    @property
+    def link_base(self) -> str:
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @property
     def max_file_bytes(self) -> int:

@@ -85,6 +85,37 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 4: briefings built by trainers. Each item keeps the quoted text and its citation as
+    # they were when added, so a briefing survives the document being replaced or removed.
+    """
+    CREATE TABLE briefings (
+        id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL,
+        title TEXT NOT NULL,
+        template TEXT NOT NULL,
+        fields TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX briefings_owner ON briefings(owner, updated_at);
+    CREATE TABLE briefing_items (
+        id INTEGER PRIMARY KEY,
+        briefing_id INTEGER NOT NULL REFERENCES briefings(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        point_id INTEGER REFERENCES points(id) ON DELETE SET NULL,
+        document_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        context TEXT,
+        section TEXT NOT NULL DEFAULT '',
+        page INTEGER,
+        statement_type TEXT,
+        themes TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        box TEXT
+    );
+    CREATE INDEX briefing_items_briefing ON briefing_items(briefing_id, position);
+    """,
 ]
 
 SEP = " › "
@@ -335,6 +366,100 @@ class Store:
             cur = self.conn.execute("DELETE FROM users WHERE name = ?", (name,))
         return cur.rowcount > 0
 
+    # ------------------------------------------------------------ briefings
+    def create_briefing(self, owner: str, title: str, template: str, now: str) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO briefings(owner, title, template, fields, created_at, updated_at) VALUES (?,?,?,?,?,?)",
+                (owner, title, template, "{}", now, now))
+        return cur.lastrowid
+
+    def briefings(self, owner: str | None = None) -> list[dict]:
+        """Briefings, most recently changed first, with their number of items."""
+        sql = """SELECT b.*, (SELECT COUNT(*) FROM briefing_items i WHERE i.briefing_id = b.id) AS n_items
+                 FROM briefings b"""
+        args: list = []
+        if owner is not None:
+            sql += " WHERE b.owner = ?"
+            args.append(owner)
+        sql += " ORDER BY b.updated_at DESC, b.id DESC"
+        return [_briefing(r) for r in self.conn.execute(sql, args)]
+
+    def briefing(self, briefing_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM briefings WHERE id = ?", (briefing_id,)).fetchone()
+        if row is None:
+            return None
+        b = _briefing(row)
+        b["items"] = self.briefing_items(briefing_id)
+        return b
+
+    def briefing_items(self, briefing_id: int) -> list[dict]:
+        """Items in order, each with the current visibility of its document (None once removed)."""
+        rows = self.conn.execute(
+            """SELECT i.*, d.visibility AS current_visibility FROM briefing_items i
+               LEFT JOIN documents d ON d.id = i.document_id
+               WHERE i.briefing_id = ? ORDER BY i.position, i.id""", (briefing_id,))
+        out = []
+        for r in rows:
+            item = dict(r)
+            item["themes"] = json.loads(item["themes"])
+            item["source"] = json.loads(item["source"])
+            out.append(item)
+        return out
+
+    def update_briefing(self, briefing_id: int, fields: dict, now: str) -> None:
+        """Change title, template or the editable texts (`fields` as a dict)."""
+        values = dict(fields)
+        if "fields" in values:
+            values["fields"] = json.dumps(values["fields"], ensure_ascii=False)
+        values["updated_at"] = now
+        with self.transaction():
+            self.db["briefings"].update(briefing_id, values)
+
+    def delete_briefing(self, briefing_id: int) -> bool:
+        with self.transaction():
+            cur = self.conn.execute("DELETE FROM briefings WHERE id = ?", (briefing_id,))
+        return cur.rowcount > 0
+
+    def add_briefing_item(self, briefing_id: int, item: dict, now: str) -> int:
+        """Append an item (quoted text, its citation and an optional note) at the end."""
+        with self.transaction():
+            last = self.conn.execute("SELECT COALESCE(MAX(position), -1) FROM briefing_items WHERE briefing_id = ?",
+                                     (briefing_id,)).fetchone()[0]
+            cur = self.conn.execute(
+                """INSERT INTO briefing_items(briefing_id, position, point_id, document_id, text, context, section,
+                   page, statement_type, themes, source, note, box) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (briefing_id, last + 1, item["point_id"], item["document_id"], item["text"], item.get("context"),
+                 item.get("section") or "", item.get("page"), item.get("statement_type"),
+                 json.dumps(item.get("themes", [])), json.dumps(item["source"], ensure_ascii=False),
+                 item.get("note") or "", item.get("box")))
+            self.conn.execute("UPDATE briefings SET updated_at = ? WHERE id = ?", (now, briefing_id))
+        return cur.lastrowid
+
+    def update_briefing_items(self, briefing_id: int, changes: dict[int, dict], order: list[int] | None,
+                              removed: Iterable[int], now: str) -> None:
+        """Edit notes and boxes, remove items and set the order, in one transaction."""
+        with self.transaction():
+            for item_id in removed:
+                self.conn.execute("DELETE FROM briefing_items WHERE id = ? AND briefing_id = ?",
+                                  (item_id, briefing_id))
+            for item_id, fields in changes.items():
+                for column in ("note", "box"):
+                    if column in fields:
+                        self.conn.execute(f"UPDATE briefing_items SET {column} = ? WHERE id = ? AND briefing_id = ?",
+                                          (fields[column], item_id, briefing_id))
+            if order is not None:
+                for position, item_id in enumerate(order):
+                    self.conn.execute("UPDATE briefing_items SET position = ? WHERE id = ? AND briefing_id = ?",
+                                      (position, item_id, briefing_id))
+            self.conn.execute("UPDATE briefings SET updated_at = ? WHERE id = ?", (now, briefing_id))
+
+    def move_briefings(self, from_owner: str, to_owner: str) -> int:
+        """Give every briefing of one owner to another (a visitor's briefings to the user who logs in)."""
+        with self.transaction():
+            cur = self.conn.execute("UPDATE briefings SET owner = ? WHERE owner = ?", (to_owner, from_owner))
+        return cur.rowcount
+
     def theme_year_counts(self, include_restricted: bool = True) -> dict[str, dict[int, int]]:
         """Per theme, the number of its points in documents of each year."""
         sql = """SELECT t.theme, d.year, COUNT(*) AS n FROM point_themes t JOIN points p ON p.id = t.point_id
@@ -368,6 +493,12 @@ class Store:
 def _doc(row: sqlite3.Row) -> dict:
     d = dict(row)
     d["primary_themes"] = json.loads(d.get("primary_themes") or "[]")
+    return d
+
+
+def _briefing(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    d["fields"] = json.loads(d.get("fields") or "{}")
     return d
 
 

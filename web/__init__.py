@@ -35,8 +35,9 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.extensions["ingest_queue"] = IngestQueue(settings)
     CSRFProtect(app)
 
-    from . import admin, api, auth, pages
+    from . import admin, api, auth, briefings, pages
     app.register_blueprint(auth.bp)
+    app.register_blueprint(briefings.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)

@@ -1,14 +1,17 @@
 """The JSON API, mirroring the pages, with the same rule for restricted documents.
-Writes need an administrator's session and the CSRF token (header X-CSRFToken)."""
+Every write needs the CSRF token (header X-CSRFToken); writes to the library need an
+administrator's session, briefings belong to the caller's user or browser session."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+import io
+
+from flask import Blueprint, abort, current_app, jsonify, request, send_file
 from flask_wtf.csrf import generate_csrf
 
 from .admin import metadata_from
 from .auth import login_required
-from .context import can_see_restricted, current_user, knowledge_base
-from .pages import filters_from
+from .context import briefing_owner, can_see_restricted, current_user, knowledge_base
+from .pages import filters_from, recurring_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -49,6 +52,103 @@ def theme(slug: str):
     with knowledge_base() as kb:
         return jsonify(kb.theme(slug, include_restricted=can_see_restricted(),
                                 statement_types=request.args.getlist("stype")))
+
+
+@bp.get("/themes/years")
+def theme_years():
+    """The theme-by-year table: {"header": [...], "rows": [[slug, name, count per year..., total], ...]}."""
+    with knowledge_base() as kb:
+        header, rows = kb.theme_year_table(include_restricted=can_see_restricted())
+    return jsonify({"header": header, "rows": rows})
+
+
+@bp.get("/recurring")
+def recurring():
+    with knowledge_base() as kb:
+        return jsonify(kb.recurring(**recurring_args(request.args)))
+
+
+# ---------------------------------------------------------------- briefings (the caller's own)
+def _public(b: dict) -> dict:
+    b = dict(b)
+    b.pop("owner", None)
+    for item in b.get("items", []):
+        item.pop("current_visibility", None)
+    return b
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400, "send a JSON object")
+    return data
+
+
+@bp.get("/briefings")
+def briefings():
+    owner = briefing_owner(create=False)
+    with knowledge_base() as kb:
+        return jsonify([_public(b) for b in kb.briefings(owner)] if owner else [])
+
+
+@bp.post("/briefings")
+def create_briefing():
+    data = _body()
+    with knowledge_base() as kb:
+        b = kb.create_briefing(briefing_owner(), data.get("title"), data.get("template") or "seven-minute")
+    return jsonify(_public(b)), 201
+
+
+@bp.get("/briefings/<int:briefing_id>")
+def briefing(briefing_id: int):
+    with knowledge_base() as kb:
+        return jsonify(_public(kb.briefing(briefing_id, briefing_owner(create=False) or "",
+                                           include_restricted=can_see_restricted())))
+
+
+@bp.patch("/briefings/<int:briefing_id>")
+def update_briefing(briefing_id: int):
+    """{"title", "template", "texts": {part: text, "questions", "team", "date", "theme"},
+    "notes": {item: text}, "boxes": {item: part or null}, "order": [item ids], "remove": [item ids]}"""
+    data, owner = _body(), briefing_owner(create=False) or ""
+    as_ids = lambda d: {int(k): v for k, v in (d or {}).items()}  # noqa: E731
+    with knowledge_base() as kb:
+        kb.update_briefing(briefing_id, owner, title=data.get("title"), template=data.get("template"),
+                           texts=data.get("texts"))
+        if any(k in data for k in ("notes", "boxes", "order", "remove")):
+            kb.edit_briefing(briefing_id, owner, notes=as_ids(data.get("notes")), boxes=as_ids(data.get("boxes")),
+                             order=data.get("order"), remove=data.get("remove") or [])
+        return jsonify(_public(kb.briefing(briefing_id, owner, include_restricted=can_see_restricted())))
+
+
+@bp.post("/briefings/<int:briefing_id>/items")
+def add_to_briefing(briefing_id: int):
+    """{"point_id": N, "note": "...", "box": part}: quote a learning point."""
+    data, owner = _body(), briefing_owner(create=False) or ""
+    if not isinstance(data.get("point_id"), int):
+        abort(400, "point_id: the id of a learning point (an integer)")
+    with knowledge_base() as kb:
+        item = kb.add_to_briefing(briefing_id, data["point_id"], owner, include_restricted=can_see_restricted(),
+                                  note=data.get("note") or "", box=data.get("box"))
+    item.pop("current_visibility", None)
+    return jsonify(item), 201 if item["added"] else 200
+
+
+@bp.delete("/briefings/<int:briefing_id>")
+def delete_briefing(briefing_id: int):
+    with knowledge_base() as kb:
+        kb.delete_briefing(briefing_id, briefing_owner(create=False) or "")
+    return jsonify({"deleted": briefing_id})
+
+
+@bp.get("/briefings/<int:briefing_id>/export")
+def export_briefing(briefing_id: int):
+    """?format=docx|md|html: the file, as an attachment."""
+    with knowledge_base() as kb:
+        out = kb.export_briefing(briefing_id, request.args.get("format", "docx"),
+                                 briefing_owner(create=False) or "", include_restricted=can_see_restricted(),
+                                 base_url=request.host_url)
+    return send_file(io.BytesIO(out.data), mimetype=out.mimetype, as_attachment=True, download_name=out.filename)
 
 
 @bp.get("/documents")

@@ -37,8 +37,14 @@ def login():
         with knowledge_base() as kb:
             ok = kb.check_password(name, request.form.get("password", ""))
         if ok:
+            visitor, current = session.get("visitor"), session.get("briefing")
             session.clear()
             session["user"] = name.strip()
+            if visitor:  # briefings started before logging in become the user's
+                with knowledge_base() as kb:
+                    kb.claim_briefings(f"visitor:{visitor}", f"user:{name.strip()}")
+                if current:
+                    session["briefing"] = current
             flash(f"Logged in as {name.strip()}.")
             return redirect(_safe_next(request.form.get("next")))
         error = "Wrong name or password."

@@ -1,6 +1,7 @@
 """The knowledge base shared by request threads, and who is asking."""
 from __future__ import annotations
 
+import secrets
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -34,3 +35,14 @@ def current_user() -> str | None:
 def can_see_restricted() -> bool:
     """Restricted documents are for logged-in users only: in results, facets, counts and pages."""
     return current_user() is not None
+
+
+def briefing_owner(create: bool = True) -> str | None:
+    """Whose briefings these are: the logged-in user's, or this browser session's."""
+    user = current_user()
+    if user is not None:
+        return f"user:{user}"
+    token = session.get("visitor")
+    if token is None and create:
+        token = session["visitor"] = secrets.token_urlsafe(18)
+    return f"visitor:{token}" if token else None

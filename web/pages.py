@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, redirect, render_template, request, send_file, url_for
 from markupsafe import Markup, escape
 
 from kb.search import Filters
@@ -70,9 +70,14 @@ def register_filters(app) -> None:
 
     @app.context_processor
     def taxonomy_names():
+        from .briefings import current_briefing
         from .context import current_user
         kb = app.extensions["kb"].kb
+        with knowledge_base() as shared:
+            briefing = current_briefing(shared)
         return {
+            "briefing": briefing,
+            "briefing_points": {i["point_id"] for i in briefing["items"]} if briefing else set(),
             "current_user": current_user(),
             "theme_names": {t.slug: t.name for t in kb.taxonomy.themes},
             "doc_type_names": kb.taxonomy.document_types,
@@ -112,6 +117,38 @@ def theme(slug: str):
     with knowledge_base() as kb:
         t = kb.theme(slug, include_restricted=can_see_restricted(), statement_types=stypes)
     return render_template("theme.html", theme=t, stypes=stypes)
+
+
+@bp.get("/themes/years")
+def theme_years():
+    with knowledge_base() as kb:
+        header, rows = kb.theme_year_table(include_restricted=can_see_restricted())
+    return render_template("theme_years.html", header=header, rows=rows)
+
+
+@bp.get("/themes/years.csv")
+def theme_years_csv():
+    with knowledge_base() as kb:
+        text = kb.theme_year_csv(include_restricted=can_see_restricted())
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=themes-by-year.csv"})
+
+
+def recurring_args(args) -> dict:
+    """Filters of the recurring findings (the same names in the page and the API)."""
+    filters = filters_from(args)
+    return {"theme": args.get("theme") or None, "min_docs": max(2, args.get("min_docs", 2, type=int)),
+            "doc_types": filters.doc_types, "year_from": filters.year_from, "year_to": filters.year_to,
+            "include_restricted": filters.include_restricted}
+
+
+@bp.get("/recurring")
+def recurring():
+    wanted = recurring_args(request.args)
+    with knowledge_base() as kb:
+        groups = kb.recurring(**wanted)
+        years = sorted({y for t in kb.theme_years(wanted["include_restricted"]).values() for y in t})
+    return render_template("recurring.html", groups=groups, wanted=wanted, years=years)
 
 
 @bp.get("/documents")
