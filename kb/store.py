@@ -231,6 +231,9 @@ class Store:
     def update_document(self, doc_id: str, fields: dict) -> None:
         with self.transaction():
             self.db["documents"].update(doc_id, fields)
+            if "visibility" in fields:  # briefings quoting it keep the rule even if it is removed later
+                self.conn.execute("UPDATE briefing_items SET source = json_set(source, '$.visibility', ?) "
+                                  "WHERE document_id = ?", (fields["visibility"], doc_id))
             self._bump()
 
     def remove_document(self, doc_id: str) -> bool:

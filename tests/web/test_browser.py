@@ -150,3 +150,68 @@ def test_restricted_document_only_after_login(page):
     assert title in page.inner_text("main") and "Restricted" in page.inner_text("main")
     search(page, "serious youth violence")
     assert title in page.inner_text(".results")
+
+
+def test_a_trainer_builds_a_seven_minute_briefing_and_exports_it_to_word(page, tmp_path):
+    import docx
+
+    search(page, "was not brought")
+    cards = page.locator(".results .card")
+    texts = [cards.nth(i).locator(".point-text").inner_text() for i in range(3)]
+    for i in range(3):
+        cards.nth(i).get_by_role("button", name=re.compile("Add to briefing")).click()
+        page.wait_for_selector(".flash.briefing")
+        assert page.locator(".results .card").nth(i).locator(".in-briefing").is_visible()  # back where it was
+    assert "(3 points)" in page.inner_text(".flash.briefing")
+    page.get_by_role("link", name="Open the briefing").click()
+    page.wait_for_selector(".briefing-items")
+    assert [t.strip() for t in page.locator(".briefing-items .point-text").all_inner_texts()] == texts
+
+    page.get_by_label("Title").fill("Was Not Brought: team briefing")
+    page.get_by_role("button", name="Move up point 3").click()  # the third point becomes the second
+    page.wait_for_selector("text=Moved up.")
+    assert [t.strip() for t in page.locator(".briefing-items .point-text").all_inner_texts()] == \
+        [texts[0], texts[2], texts[1]]
+    page.locator(".briefing-items .card").first.get_by_label("Your note on this point").fill(
+        "Check how our service follows up a missed appointment.")
+    page.get_by_label("2. Why it matters").fill("Children cannot take themselves to appointments.")
+    page.get_by_role("button", name="Save briefing").click()
+    page.wait_for_selector("text=Saved.")
+    assert page.locator("h1").inner_text() == "Was Not Brought: team briefing"
+    shot(page, "briefing")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Word (.docx)").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "was-not-brought-team-briefing.docx"
+    document = docx.Document(str(path))
+    paras = [p.text for p in document.paragraphs]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:7] == ["1. Background", "2. Why it matters", "3. Key learning", "4. Key learning",
+                            "5. Key learning", "6. Things to note or remember", "7. What to do"]
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote" and not p.text.startswith("From a list")]
+    assert len(quotes) == 3 and all(any(f"\u201c{t}\u201d" in q for q in quotes) for t in texts)
+    for q in quotes:  # each quotation is followed by its citation and listed among the references
+        cite = paras[paras.index(q) + 1]
+        number = re.search(r"\[(\d+)\]$", q).group(1)
+        assert cite.startswith("\u2014 ") and ("Bromley" in cite or "Partnership" in cite)
+        assert any(p.startswith(f"[{number}] ") and "/points/" in p for p in paras[paras.index("References"):])
+    assert any("Check how our service follows up a missed appointment." in p and "own words" in p for p in paras)
+    page.get_by_role("link", name="Print-ready page").click()
+    page.wait_for_selector("section.part")
+    assert page.locator("section.part").count() == 7
+    shot(page, "briefing-print")
+
+
+def test_recurring_findings_page_groups_cited_instances(page):
+    page.goto("/recurring?theme=was-not-brought")
+    groups = page.locator(".group-card")
+    assert groups.count() >= 1
+    first = groups.first
+    first.locator("summary").click()
+    assert first.locator(".card .citation a").count() >= 2
+    shot(page, "recurring")
+    page.goto("/themes/was-not-brought")
+    assert page.locator("svg.timeline rect").count() >= 1
+    shot(page, "theme-timeline")
