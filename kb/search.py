@@ -10,7 +10,7 @@ from . import fusion
 from .errors import QueryError
 from .glossary import Glossary
 from .keyword_index import STOP_WORDS, KeywordIndex, tokens
-from .statements import is_figures
+from .statements import is_figures, is_label
 from .store import Store
 from .vector_index import VectorIndex
 
@@ -124,6 +124,7 @@ class Searcher:
                     meta[p["id"]] = ({"statement_type": p["statement_type"], "themes": p["themes"],
                                       "words": len(p["text"].split()),
                                       "figures": is_figures(p["text"]),
+                                      "label": is_label(p["text"]),
                                       "key": " ".join(re.findall(r"[a-z0-9]+", p["text"].lower()))},
                                      docs[p["document_id"]])
             self._meta, self._meta_generation = meta, gen
@@ -131,7 +132,7 @@ class Searcher:
 
     @staticmethod
     def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
-        prior = SHORT_POINT_FACTOR if point["words"] <= SHORT_POINT_WORDS else 1.0
+        prior = SHORT_POINT_FACTOR if point["words"] <= SHORT_POINT_WORDS or point["label"] else 1.0
         if point["figures"]:
             prior *= FIGURES_FACTOR
         if query_themes and query_themes & set(point["themes"] or ()):

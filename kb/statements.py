@@ -91,6 +91,21 @@ def is_figures(text: str) -> bool:
     return len(numbers) >= 1 and (len(numbers) >= 2 or words <= 25 or "%" in text)
 
 
+_LABEL_FUNCTION_WORDS = {"a", "an", "and", "the", "of", "for", "in", "on", "to", "with", "at", "by", "or", "&"}
+LABEL_MAX_WORDS = 8
+
+
+def is_label(text: str) -> bool:
+    """A name or caption rather than a statement: a few words, every content word
+    capitalised or a number ("Health Visitors and School Nurses", "Youth Justice Service – 1",
+    "Jim Gamble QPM Independent Chair"), no sentence punctuation."""
+    words = re.findall(r"[A-Za-z0-9][A-Za-z0-9'’]*", text)
+    if not words or len(words) > LABEL_MAX_WORDS or text.rstrip().endswith((".", "?", "!", ":")):
+        return False
+    content = [w for w in words if w.lower() not in _LABEL_FUNCTION_WORDS]
+    return len(content) >= 2 and all(w[0].isupper() or w[0].isdigit() for w in content)
+
+
 def _section_cue(text: str | None) -> str | None:
     if not text:
         return None

@@ -44,8 +44,9 @@ def test_paraphrase_finds_was_not_brought(real_home):
 def test_eval_on_committed_dev_set(real_home):
     r = cli(real_home, "eval", str(ROOT / "tests" / "data" / "dev.json"))
     assert r.exit_code == 0
-    ndcg = float(next(l for l in r.output.splitlines() if l.startswith("nDCG@10")).split()[-1])
-    assert ndcg >= 0.7  # plain fusion reaches 0.63 on this set
+    score = {line.split(":")[0]: float(line.split()[-1]) for line in r.output.splitlines()
+             if line.startswith(("nDCG@10", "MRR"))}
+    assert score["nDCG@10"] >= 0.80 and score["MRR"] >= 0.75  # the search issue's targets; plain fusion: 0.63 / 0.53
 
 
 def test_changing_model_needs_reindex(real_home, tmp_path):

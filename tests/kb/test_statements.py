@@ -1,7 +1,7 @@
 """Statement types from labels, lead-ins, headings, wording and document type."""
 import pytest
 
-from kb.statements import is_figures, statement_type
+from kb.statements import is_figures, is_label, statement_type
 
 
 @pytest.mark.parametrize("text, context, path, doc_type, expected", [
@@ -39,3 +39,19 @@ def test_figures():
     assert is_figures("0-18 year olds make up 24% of the total population")
     assert is_figures("1166 Strategy Discussions were held and 814 Section 47 enquiries commenced")
     assert not is_figures("In 2019 the partnership revised its escalation policy after the review of Leo")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Health Visitors and School Nurses", True),
+    ("Youth Justice Service – Good 1", True),
+    ("Jim Gamble QPM Independent Chair", True),
+    ("Familial Sexual Abuse (2018)", True),
+    ("Thresholds for neglect differing across agencies", False),
+    ("Directly quoting what children say", False),
+    ("Develop supervision models for DSLs", False),
+    ("Voice of the child obscured by parent's narratives", False),
+    ("Child Protection Plans Were Not Reviewed In Time Across The Three Agencies Involved", False),  # too long
+    ("Record Keeping.", False),
+])
+def test_names_and_captions_are_labels_not_statements(text, expected):
+    assert is_label(text) is expected
