@@ -57,24 +57,37 @@ def main() -> None:
     ap.add_argument("--points", type=int, default=100_000)
     ap.add_argument("--embedder", default="sentence-transformers", choices=["sentence-transformers", "hash"])
     ap.add_argument("--repeats", type=int, default=5, help="passes over the query list")
+    ap.add_argument("--home", help="keep the synthetic knowledge base in this folder, and reuse it when it is "
+                                   "already there (build and embedding times are then not measured)")
     args = ap.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    reuse = bool(args.home) and (home / "kb.sqlite").exists()
     settings = Settings.from_env(home=str(home), embedder=args.embedder)
     kb = KnowledgeBase(settings)
+    rows = []
+    if reuse:
+        total, n_doc = kb.store.point_count(), len(kb.store.documents())
+        kb.refresh_indexes()
+        rows.append(("points / documents (reused)", f"{total:,} / {n_doc:,}"))
+    else:
+        total, n_doc = build(kb, args.points, rows)
+    measure(kb, home, args, rows)
+
+
+def build(kb, points: int, rows: list) -> tuple[int, int]:
     seeds = []
     for f in sorted((ROOT / "corpus").glob("0*.txt")):
         seeds.append(prepare(f.read_bytes(), f.name, [{}], set(kb.taxonomy.document_types)))
     rng = random.Random(7)
-    rows = []
     t0 = time.perf_counter()
     total = n_doc = 0
     embed_s = 0.0
-    while total < args.points:
+    while total < points:
         src = seeds[n_doc % len(seeds)]
         meta = dict(src.meta, id=f"bench-{n_doc}", source_name=f"bench-{n_doc}.txt", year=2015 + n_doc % 10,
                     ingested_at="2026-01-01T00:00:00+00:00", file_path=None)
-        pts = [dict(p, text=perturb(p["text"], rng)) for p in src.points][: args.points - total]
+        pts = [dict(p, text=perturb(p["text"], rng)) for p in src.points][: points - total]
         e0 = time.perf_counter()
         vecs = kb.embedder.encode([passage_text(p) for p in pts])
         embed_s += time.perf_counter() - e0
@@ -91,7 +104,10 @@ def main() -> None:
     rows.append(("embedding (model: %s)" % kb.model, f"{embed_s:.1f} s"))
     rows.append(("store write incl. embedding", f"{load_s:.1f} s"))
     rows.append(("index build (whoosh + faiss from store)", f"{build_s:.1f} s"))
+    return total, n_doc
 
+
+def measure(kb, home: Path, args, rows: list) -> None:
     kb.search("warm up")  # load indexes, point metadata and the model
     for q in QUERIES:
         kb.search(q)
