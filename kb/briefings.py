@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .citations import citation
 from .errors import QueryError
 
 STANDARD_QUESTIONS = (
@@ -192,17 +193,6 @@ class Names:
     doc_types: dict[str, str]
     theme_descriptions: dict[str, str] = field(default_factory=dict)
     theme_coverage: dict[str, dict] = field(default_factory=dict)   # slug -> {"documents": n, "years": [..]}
-
-
-def citation(source: dict, section: str, page: int | None) -> str:
-    """'Title, Publisher, date, section, p. N' — what every exported statement carries."""
-    bits = [source.get("title") or source.get("id") or "untitled document"]
-    bits += [b for b in (source.get("publisher"), source.get("date") or _str(source.get("year"))) if b]
-    if section:
-        bits.append(section)
-    if page:
-        bits.append(f"p. {page}")
-    return ", ".join(bits)
 
 
 def _str(value) -> str | None:

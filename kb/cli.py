@@ -7,6 +7,7 @@ import sys
 import click
 
 from . import evaluation
+from .citations import citation as cite
 from .errors import KBError
 from .knowledge_base import KnowledgeBase
 from .search import Filters
@@ -36,17 +37,7 @@ def _echo_json(data) -> None:
 
 
 def citation(doc: dict, section: str | None, page: int | None) -> str:
-    parts = [doc.get("title") or doc.get("id")]
-    for key in ("publisher", "doc_type"):
-        if doc.get(key):
-            parts.append(str(doc[key]))
-    if doc.get("year"):
-        parts.append(str(doc["year"]))
-    if section:
-        parts.append(section)
-    if page:
-        parts.append(f"p. {page}")
-    return " · ".join(parts)
+    return cite(doc, section, page, sep=" · ", kind=doc.get("doc_type"))
 
 
 def _mark(text: str, spans: list) -> str:

@@ -439,25 +439,27 @@ class KnowledgeBase:
         b = self.store.briefing(briefing_id)
         if b is None or (owner is not None and b["owner"] != owner):
             raise NotFound(f"no briefing {briefing_id}" + (" of yours" if owner is not None and b else ""))
-        for item in b["items"]:
-            item["restricted"] = _item_restricted(item)
         shown = [i for i in b["items"] if include_restricted or not i["restricted"]]
         b["hidden_items"] = len(b["items"]) - len(shown)
         b["items"] = shown
         b["placement"] = briefings.placement(briefings.template(b["template"]), shown)
         return b
 
-    def update_briefing(self, briefing_id: int, owner: str | None = None, title: str | None = None,
-                        template: str | None = None, texts: dict[str, str] | None = None) -> dict:
-        """Change the title, the template, or the author's texts: one per part of the template
-        that takes text, 'questions' (one per line), 'team' and 'date' (action plan), 'theme' (digest)."""
+    def edit_briefing(self, briefing_id: int, owner: str | None = None, *, title: str | None = None,
+                      template: str | None = None, texts: dict[str, str] | None = None,
+                      notes: dict[int, str] | None = None, boxes: dict[int, str | None] | None = None,
+                      order: list[int] | None = None, remove: Iterable[int] = (),
+                      move: tuple[int, int] | None = None, include_restricted: bool = True) -> dict:
+        """Every change a trainer makes, in one transaction, checked against the current template:
+        the title; the author's texts (one per part that takes text, 'questions' one per line,
+        'team' and 'date' of the action plan, 'theme' of a digest); each item's note and part
+        (None: by statement type); items removed; the new order (every item id) or `move`
+        (item id, places down; negative is up); then the template. Returns the briefing."""
         b = self.briefing(briefing_id, owner)
-        changes: dict = {}
+        tmpl = briefings.template(b["template"])
+        fields: dict = {}
         if title is not None:
-            changes["title"] = briefings.check_title(title)
-        tmpl = briefings.template(template or b["template"])
-        if template is not None:
-            changes["template"] = tmpl.slug
+            fields["title"] = briefings.check_title(title)
         if texts:
             allowed = {p.key for p in tmpl.parts if p.text} | {"questions"}
             allowed |= {"team", "date"} if tmpl.action_plan else set()
@@ -467,42 +469,14 @@ class KnowledgeBase:
                 raise QueryError(f"the {tmpl.name} has no text '{unknown[0]}' (it has: {', '.join(sorted(allowed))})")
             if texts.get("theme"):
                 self._theme(texts["theme"])
-            fields = dict(b["fields"])
-            fields.update({k: briefings.check_text(k, v) for k, v in texts.items()})
-            changes["fields"] = fields
-        if changes:
-            self.store.update_briefing(b["id"], changes, _now())
-        return self.briefing(b["id"], owner)
-
-    def add_to_briefing(self, briefing_id: int, point_id: int, owner: str | None = None,
-                        include_restricted: bool = True, note: str = "", box: str | None = None) -> dict:
-        """Quote a learning point in a briefing, with its citation as it stands now. A point
-        already in the briefing is not added twice. Returns the item."""
-        b = self.briefing(briefing_id, owner, include_restricted)
-        existing = next((i for i in b["items"] if i["point_id"] == point_id), None)
-        if existing is not None:
-            return dict(existing, added=False)
-        p = self.point(point_id, include_restricted)
-        doc = self.store.document(p["document_id"])
-        item_id = self.store.add_briefing_item(b["id"], {
-            "point_id": p["id"], "document_id": doc["id"], "text": p["text"], "context": p["context"],
-            "section": p["section_path"], "page": p["page"], "statement_type": p["statement_type"],
-            "themes": p["themes"], "source": dict(_doc_ref(doc), source_url=doc.get("source_url")),
-            "note": briefings.check_text("note", note), "box": box or None}, _now())
-        item = next(i for i in self.store.briefing_items(b["id"]) if i["id"] == item_id)
-        return dict(item, added=True)
-
-    def edit_briefing(self, briefing_id: int, owner: str | None = None, notes: dict[int, str] | None = None,
-                      boxes: dict[int, str | None] | None = None, order: list[int] | None = None,
-                      remove: Iterable[int] = ()) -> dict:
-        """Annotate items, put them in parts of the template (None: by statement type),
-        reorder them (`order`: every item id, in the new order) and remove some, at once."""
-        b = self.briefing(briefing_id, owner)
+            fields["fields"] = dict(b["fields"], **{k: briefings.check_text(k, v) for k, v in texts.items()})
+        if template is not None and template != b["template"]:
+            fields["template"] = briefings.template(template).slug
         ids = [i["id"] for i in b["items"]]
-        unknown = [i for i in list(notes or {}) + list(boxes or {}) + list(remove) + list(order or []) if i not in ids]
+        moved = [move[0]] if move else []
+        unknown = [i for i in [*(notes or {}), *(boxes or {}), *remove, *(order or []), *moved] if i not in ids]
         if unknown:
             raise NotFound(f"briefing {b['id']} has no item {unknown[0]}")
-        tmpl = briefings.template(b["template"])
         changes: dict[int, dict] = {}
         for item_id, note in (notes or {}).items():
             changes.setdefault(item_id, {})["note"] = briefings.check_text("note", note)
@@ -511,19 +485,35 @@ class KnowledgeBase:
             if box and (part is None or not part.items):
                 raise QueryError(f"the {tmpl.name} has no part '{box}' for learning points")
             changes.setdefault(item_id, {})["box"] = box or None
-        if order is not None and sorted(order) != sorted(i for i in ids if i not in set(remove)):
+        kept = [i for i in ids if i not in set(remove)]
+        if move and move[0] in kept:
+            at = kept.index(move[0])
+            kept.insert(max(0, min(len(kept) - 1, at + move[1])), kept.pop(at))
+            order = kept
+        if order is not None and sorted(order) != sorted(kept):
             raise QueryError("the new order must list every item of the briefing once")
-        self.store.update_briefing_items(b["id"], changes, order, remove, _now())
-        return self.briefing(b["id"], owner)
+        self.store.edit_briefing(b["id"], fields, changes, order, remove, _now())
+        return self.briefing(b["id"], owner, include_restricted)
 
-    def move_briefing_item(self, briefing_id: int, item_id: int, delta: int, owner: str | None = None) -> dict:
-        """Move an item `delta` places up (negative) or down in the briefing."""
-        ids = [i["id"] for i in self.briefing(briefing_id, owner)["items"]]
-        if item_id not in ids:
-            raise NotFound(f"briefing {briefing_id} has no item {item_id}")
-        at = ids.index(item_id)
-        ids.insert(max(0, min(len(ids) - 1, at + delta)), ids.pop(at))
-        return self.edit_briefing(briefing_id, owner, order=ids)
+    def add_to_briefing(self, briefing_id: int | None, point_id: int, owner: str | None = None,
+                        include_restricted: bool = True, note: str = "", box: str | None = None) -> dict:
+        """Quote a learning point in a briefing (None: in a new one of `owner`'s), with its citation
+        as it stands now; a point already there is not added twice. Returns the item, with
+        `added` and its `briefing` (id, title, number of items)."""
+        p = self.point(point_id, include_restricted)
+        b = (self.briefing(briefing_id, owner, include_restricted) if briefing_id is not None
+             else self.create_briefing(owner or "local"))
+        added = all(i["point_id"] != point_id for i in b["items"])
+        if added:
+            doc = self.store.document(p["document_id"])
+            self.store.add_briefing_item(b["id"], {
+                "point_id": p["id"], "document_id": doc["id"], "text": p["text"], "context": p["context"],
+                "section": p["section_path"], "page": p["page"], "statement_type": p["statement_type"],
+                "themes": p["themes"], "source": dict(_doc_ref(doc), source_url=doc.get("source_url")),
+                "note": briefings.check_text("note", note), "box": box or None}, _now())
+            b = self.briefing(b["id"], owner, include_restricted)
+        item = next(i for i in b["items"] if i["point_id"] == point_id)
+        return dict(item, added=added, briefing={"id": b["id"], "title": b["title"], "n_items": len(b["items"])})
 
     def delete_briefing(self, briefing_id: int, owner: str | None = None) -> None:
         self.briefing(briefing_id, owner)
@@ -551,13 +541,14 @@ class KnowledgeBase:
                 return f"{base}/points/{item['point_id']}"
             return f"{base}/documents/{item['document_id']}"
 
-        return export.export(briefings.layout(b, self._names(b), link), fmt)
+        return export.export(briefings.layout(b, self._names(b, include_restricted), link), fmt)
 
-    def _names(self, briefing: dict) -> "briefings.Names":
+    def _names(self, briefing: dict, include_restricted: bool) -> "briefings.Names":
         tax = self.taxonomy
         coverage = {}
         if briefings.template(briefing["template"]).needs_theme:
-            counts, years = self.store.theme_counts(), self.theme_years()
+            counts = self.store.theme_counts(include_restricted)
+            years = self.theme_years(include_restricted)
             coverage = {slug: dict(c, years=sorted(years.get(slug, {}))) for slug, c in counts.items()}
         return briefings.Names({t.slug: t.name for t in tax.themes}, dict(tax.document_types),
                                {t.slug: t.description for t in tax.themes}, coverage)
@@ -701,13 +692,6 @@ class KnowledgeBase:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def _item_restricted(item: dict) -> bool:
-    """A briefing item quotes a restricted document: as the document is now, or as it was
-    when quoted if it has since been removed."""
-    visibility = item.get("current_visibility") or item["source"].get("visibility")
-    return visibility == "restricted"
 
 
 def _doc_ref(doc: dict) -> dict:

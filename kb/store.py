@@ -397,27 +397,41 @@ class Store:
         return b
 
     def briefing_items(self, briefing_id: int) -> list[dict]:
-        """Items in order, each with the current visibility of its document (None once removed)."""
+        """Items in order; `restricted`: its document is restricted now, or was when removed."""
         rows = self.conn.execute(
-            """SELECT i.*, d.visibility AS current_visibility FROM briefing_items i
-               LEFT JOIN documents d ON d.id = i.document_id
+            """SELECT i.*, COALESCE(d.visibility, json_extract(i.source, '$.visibility')) = 'restricted'
+                      AS restricted
+               FROM briefing_items i LEFT JOIN documents d ON d.id = i.document_id
                WHERE i.briefing_id = ? ORDER BY i.position, i.id""", (briefing_id,))
         out = []
         for r in rows:
             item = dict(r)
             item["themes"] = json.loads(item["themes"])
             item["source"] = json.loads(item["source"])
+            item["restricted"] = bool(item["restricted"])
             out.append(item)
         return out
 
-    def update_briefing(self, briefing_id: int, fields: dict, now: str) -> None:
-        """Change title, template or the editable texts (`fields` as a dict)."""
-        values = dict(fields)
+    def edit_briefing(self, briefing_id: int, fields: dict, item_changes: dict[int, dict],
+                      order: list[int] | None, removed: Iterable[int], now: str) -> None:
+        """In one transaction: the briefing's own fields (title, template, texts as `fields`),
+        items' notes and parts, removed items and the new order."""
+        values = dict(fields, updated_at=now)
         if "fields" in values:
             values["fields"] = json.dumps(values["fields"], ensure_ascii=False)
-        values["updated_at"] = now
         with self.transaction():
             self.db["briefings"].update(briefing_id, values)
+            for item_id in removed:
+                self.conn.execute("DELETE FROM briefing_items WHERE id = ? AND briefing_id = ?",
+                                  (item_id, briefing_id))
+            for item_id, changes in item_changes.items():
+                for column in ("note", "box"):
+                    if column in changes:
+                        self.conn.execute(f"UPDATE briefing_items SET {column} = ? WHERE id = ? AND briefing_id = ?",
+                                          (changes[column], item_id, briefing_id))
+            for position, item_id in enumerate(order or []):
+                self.conn.execute("UPDATE briefing_items SET position = ? WHERE id = ? AND briefing_id = ?",
+                                  (position, item_id, briefing_id))
 
     def delete_briefing(self, briefing_id: int) -> bool:
         with self.transaction():
@@ -438,24 +452,6 @@ class Store:
                  item.get("note") or "", item.get("box")))
             self.conn.execute("UPDATE briefings SET updated_at = ? WHERE id = ?", (now, briefing_id))
         return cur.lastrowid
-
-    def update_briefing_items(self, briefing_id: int, changes: dict[int, dict], order: list[int] | None,
-                              removed: Iterable[int], now: str) -> None:
-        """Edit notes and boxes, remove items and set the order, in one transaction."""
-        with self.transaction():
-            for item_id in removed:
-                self.conn.execute("DELETE FROM briefing_items WHERE id = ? AND briefing_id = ?",
-                                  (item_id, briefing_id))
-            for item_id, fields in changes.items():
-                for column in ("note", "box"):
-                    if column in fields:
-                        self.conn.execute(f"UPDATE briefing_items SET {column} = ? WHERE id = ? AND briefing_id = ?",
-                                          (fields[column], item_id, briefing_id))
-            if order is not None:
-                for position, item_id in enumerate(order):
-                    self.conn.execute("UPDATE briefing_items SET position = ? WHERE id = ? AND briefing_id = ?",
-                                      (position, item_id, briefing_id))
-            self.conn.execute("UPDATE briefings SET updated_at = ? WHERE id = ?", (now, briefing_id))
 
     def move_briefings(self, from_owner: str, to_owner: str) -> int:
         """Give every briefing of one owner to another (a visitor's briefings to the user who logs in)."""

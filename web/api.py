@@ -70,11 +70,8 @@ def recurring():
 
 # ---------------------------------------------------------------- briefings (the caller's own)
 def _public(b: dict) -> dict:
-    b = dict(b)
-    b.pop("owner", None)
-    for item in b.get("items", []):
-        item.pop("current_visibility", None)
-    return b
+    """A briefing without its owner (a user name or a browser session's token)."""
+    return {k: v for k, v in b.items() if k != "owner"}
 
 
 def _body() -> dict:
@@ -110,15 +107,15 @@ def briefing(briefing_id: int):
 def update_briefing(briefing_id: int):
     """{"title", "template", "texts": {part: text, "questions", "team", "date", "theme"},
     "notes": {item: text}, "boxes": {item: part or null}, "order": [item ids], "remove": [item ids]}"""
-    data, owner = _body(), briefing_owner(create=False) or ""
+    data = _body()
     as_ids = lambda d: {int(k): v for k, v in (d or {}).items()}  # noqa: E731
     with knowledge_base() as kb:
-        kb.update_briefing(briefing_id, owner, title=data.get("title"), template=data.get("template"),
-                           texts=data.get("texts"))
-        if any(k in data for k in ("notes", "boxes", "order", "remove")):
-            kb.edit_briefing(briefing_id, owner, notes=as_ids(data.get("notes")), boxes=as_ids(data.get("boxes")),
-                             order=data.get("order"), remove=data.get("remove") or [])
-        return jsonify(_public(kb.briefing(briefing_id, owner, include_restricted=can_see_restricted())))
+        b = kb.edit_briefing(briefing_id, briefing_owner(create=False) or "", title=data.get("title"),
+                             template=data.get("template"), texts=data.get("texts"),
+                             notes=as_ids(data.get("notes")), boxes=as_ids(data.get("boxes")),
+                             order=data.get("order"), remove=data.get("remove") or [],
+                             include_restricted=can_see_restricted())
+    return jsonify(_public(b))
 
 
 @bp.post("/briefings/<int:briefing_id>/items")
@@ -130,7 +127,6 @@ def add_to_briefing(briefing_id: int):
     with knowledge_base() as kb:
         item = kb.add_to_briefing(briefing_id, data["point_id"], owner, include_restricted=can_see_restricted(),
                                   note=data.get("note") or "", box=data.get("box"))
-    item.pop("current_visibility", None)
     return jsonify(item), 201 if item["added"] else 200
 
 

@@ -22,7 +22,7 @@ def login_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     if not target:
         return url_for("pages.search")
     parts = urlparse(target)
@@ -46,7 +46,7 @@ def login():
                 if current:
                     session["briefing"] = current
             flash(f"Logged in as {name.strip()}.")
-            return redirect(_safe_next(request.form.get("next")))
+            return redirect(safe_next(request.form.get("next")))
         error = "Wrong name or password."
     return render_template("login.html", error=error, next=request.values.get("next", "")), 401 if error else 200
 

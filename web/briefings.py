@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from kb import KBError
 from kb import briefings as formats
 
-from .auth import _safe_next
+from .auth import safe_next
 from .context import briefing_owner, can_see_restricted, knowledge_base
 
 bp = Blueprint("briefings", __name__)
@@ -53,15 +53,15 @@ def add():
     point_id = request.form.get("point_id", type=int)
     if point_id is None:
         abort(400, "say which learning point to add (point_id)")
-    owner = briefing_owner()
     with knowledge_base() as kb:
-        b = current_briefing(kb) or kb.create_briefing(owner)
-        item = kb.add_to_briefing(b["id"], point_id, owner, include_restricted=can_see_restricted())
-        count = len(kb.briefing(b["id"], owner)["items"])
+        current = current_briefing(kb)
+        item = kb.add_to_briefing(current["id"] if current else None, point_id, briefing_owner(),
+                                  include_restricted=can_see_restricted())
+    b = item["briefing"]
     session["briefing"] = b["id"]
-    flash(f"{'Added to' if item['added'] else 'Already in'} “{b['title']}” ({count} point{'s' if count != 1 else ''}).",
-          "briefing")
-    return redirect(_safe_next(request.form.get("next")))
+    flash(f"{'Added to' if item['added'] else 'Already in'} “{b['title']}” "
+          f"({b['n_items']} point{'s' if b['n_items'] != 1 else ''}).", "briefing")
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.get("/briefings/<int:briefing_id>")
@@ -77,32 +77,27 @@ def edit(briefing_id: int):
 
 @bp.post("/briefings/<int:briefing_id>")
 def save(briefing_id: int):
-    """Save the whole form (title, template, texts, notes, parts), then do the button's action:
-    move an item up or down, remove it, or just save."""
-    form, owner = request.form, briefing_owner(create=False) or ""
+    """Save the whole form (title, texts, notes, parts, template) and do the pressed button's
+    action: move an item up or down, remove it, or just save."""
+    form = request.form
     action, _, target = form.get("action", "save").partition(":")
+    item = int(target) if target.isdigit() else None
+    texts = {k[len("text-"):]: v for k, v in form.items() if k.startswith("text-")}
+    texts.update({k: form[k] for k in ("questions", "team", "date", "theme") if k in form})
     with knowledge_base() as kb:
-        b = kb.briefing(briefing_id, owner, include_restricted=can_see_restricted())
-        tmpl = formats.template(b["template"])
-        texts = {p.key: form.get(f"text-{p.key}", "") for p in tmpl.parts if p.text and f"text-{p.key}" in form}
-        for key in ("questions", "team", "date", "theme"):
-            if key in form:
-                texts[key] = form.get(key, "")
-        kb.update_briefing(b["id"], owner, title=form.get("title"), texts=texts)
-        ids = [i["id"] for i in b["items"]]
-        notes = {i: form.get(f"note-{i}", "") for i in ids if f"note-{i}" in form}
-        boxes = {i: form.get(f"box-{i}") or None for i in ids if f"box-{i}" in form}
-        remove = [int(target)] if action == "remove" and target.isdigit() else []
-        kb.edit_briefing(b["id"], owner, notes=notes, boxes=boxes, remove=remove)
-        if action in ("up", "down") and target.isdigit():
-            kb.move_briefing_item(b["id"], int(target), -1 if action == "up" else 1, owner)
-        new_template = form.get("template")
-        if new_template and new_template != b["template"]:
-            kb.update_briefing(b["id"], owner, template=new_template)
-    message = {"up": "Moved up.", "down": "Moved down.", "remove": "Removed from the briefing."}.get(action, "Saved.")
-    flash(message)
-    anchor = f"#item-{target}" if action in ("up", "down") else ""
+        kb.edit_briefing(briefing_id, briefing_owner(create=False) or "", title=form.get("title"),
+                         template=form.get("template") or None, texts=texts,
+                         notes=_by_item(form, "note-"), boxes={i: v or None for i, v in _by_item(form, "box-").items()},
+                         remove=[item] if action == "remove" and item else [],
+                         move=(item, -1 if action == "up" else 1) if action in ("up", "down") and item else None)
+    flash({"up": "Moved up.", "down": "Moved down.", "remove": "Removed from the briefing."}.get(action, "Saved."))
+    anchor = f"#item-{item}" if action in ("up", "down") else ""
     return redirect(url_for("briefings.edit", briefing_id=briefing_id) + anchor)
+
+
+def _by_item(form, prefix: str) -> dict[int, str]:
+    """Form fields named PREFIX<item id>, by item id."""
+    return {int(k[len(prefix):]): v for k, v in form.items() if k.startswith(prefix) and k[len(prefix):].isdigit()}
 
 
 @bp.post("/briefings/<int:briefing_id>/delete")

@@ -22,7 +22,7 @@ def built(seed_kb):
     ids = [r["id"] for r in seed_kb.search("was not brought", k=3).results]
     b = seed_kb.create_briefing("local", "Was Not Brought: what we learnt")
     items = [seed_kb.add_to_briefing(b["id"], pid) for pid in ids]
-    seed_kb.update_briefing(b["id"], texts={"why": "Children cannot take themselves to appointments.",
+    seed_kb.edit_briefing(b["id"], texts={"why": "Children cannot take themselves to appointments.",
                                             "team": "Health visiting"})
     seed_kb.edit_briefing(b["id"], notes={items[1]["id"]: "Compare with our own DNA policy."},
                           boxes={items[2]["id"]: "do"})
@@ -103,7 +103,7 @@ def test_html_export_is_print_ready_and_checked_the_same_way(built):
 
 def test_markup_in_a_title_or_note_is_escaped(built):
     kb, b = built
-    kb.update_briefing(b["id"], title="<script>alert(1)</script>")
+    kb.edit_briefing(b["id"], title="<script>alert(1)</script>")
     html = kb.export_briefing(b["id"], "html").data.decode("utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
 
