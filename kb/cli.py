@@ -392,9 +392,11 @@ def serve(ctx, host, port, threads):
     from waitress import serve as waitress_serve
 
     from web import create_app
+    from web.security import check_serving
 
     settings = ctx.obj["settings"]
     host, port = host or settings.host, port or settings.port
+    check_serving(settings, host)
     app = create_app(settings)
     kb = app.extensions["kb"].kb
     kb.refresh_indexes()
@@ -402,6 +404,8 @@ def serve(ctx, host, port, threads):
     click.echo(f"Open http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/ (Ctrl+C stops)")
     if not kb.users():
         click.echo("No administrator yet: create one with `kb user add NAME` to upload documents.")
+    if host not in ("127.0.0.1", "localhost", "::1") and not settings.https:
+        click.echo("Note: without KB_HTTPS=1 behind HTTPS, passwords and sessions cross the network unencrypted.")
     waitress_serve(app, host=host, port=port, threads=threads, ident="safeguarding-kb")
 
 

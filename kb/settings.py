@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from .errors import ConfigError
+
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 
@@ -34,7 +36,17 @@ SETTINGS_TABLE: list[tuple[str, object, str, str]] = [
     ("public_url", None, "KB_PUBLIC_URL",
      "Address of the web app, for links back to passages in exported briefings; default http://HOST:PORT."),
     ("secret_key", None, "KB_SECRET_KEY",
-     "Key that signs web sessions; default: one generated once and kept in the data folder."),
+     "Key that signs web sessions; default: one generated once and kept in the data folder. "
+     "Required by `kb serve` on an address other than this machine's."),
+    ("https", False, "KB_HTTPS",
+     "The web app is served over HTTPS (directly or behind a TLS proxy): session cookies are marked "
+     "Secure and browsers are told to use HTTPS only (HSTS)."),
+    ("session_hours", 8.0, "KB_SESSION_HOURS",
+     "A web session (a login, a visitor's briefings) ends after this many hours without a request; "
+     "a login also ends this long after it began."),
+    ("trusted_proxies", 0, "KB_TRUSTED_PROXIES",
+     "Number of reverse proxies in front of the web app whose X-Forwarded-For/-Proto headers are "
+     "trusted (for the client address that login throttling counts)."),
 ]
 
 
@@ -51,6 +63,9 @@ class Settings:
     port: int = 8000
     public_url: str | None = None
     secret_key: str | None = None
+    https: bool = False
+    session_hours: float = 8.0
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -62,10 +77,10 @@ class Settings:
             if raw is None or raw == "":
                 values[name] = default
                 continue
-            if types[name] in ("float",):
-                values[name] = float(raw)
-            elif types[name] in ("int",):
-                values[name] = int(raw)
+            if types[name] == "bool":
+                values[name] = _boolean(var, raw)
+            elif types[name] in ("float", "int"):
+                values[name] = _number(var, raw, float if types[name] == "float" else int)
             else:
                 values[name] = raw
         if values["home"] is None:
@@ -88,6 +103,22 @@ class Settings:
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+
+def _boolean(var: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{var}={raw!r} is not a yes/no value (use 1 or 0)")
+
+
+def _number(var: str, raw: str, kind: type):
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"{var}={raw!r} is not {'a whole number' if kind is int else 'a number'}") from None
 
 
 def describe() -> str:

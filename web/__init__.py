@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from kb import KBError, KnowledgeBase, Settings
 
+from . import security
 from .context import SharedKB
 from .jobs import IngestQueue
 
@@ -25,8 +26,6 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config.update(
         SECRET_KEY=settings.secret_key or _secret_key(kb.home),
         MAX_CONTENT_LENGTH=UPLOAD_FILES * settings.max_file_bytes + 1024 * 1024,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         KB_SETTINGS=settings,
     )
@@ -34,6 +33,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.extensions["kb"] = SharedKB(kb)
     app.extensions["ingest_queue"] = IngestQueue(settings)
     CSRFProtect(app)
+    security.install(app, settings)
+    app.extensions["login_throttle"] = security.LoginThrottle()
 
     from . import admin, api, auth, briefings, pages
     app.register_blueprint(auth.bp)

@@ -13,6 +13,7 @@ from kb import briefings as formats
 
 from .auth import safe_next
 from .context import briefing_owner, can_see_restricted, knowledge_base
+from .security import content_security_policy, style_hashes
 
 bp = Blueprint("briefings", __name__)
 
@@ -117,5 +118,8 @@ def export(briefing_id: int, fmt: str):
         out = kb.export_briefing(briefing_id, fmt, briefing_owner(create=False) or "",
                                  include_restricted=can_see_restricted(), base_url=request.host_url)
     inline = fmt == "html" and not request.args.get("download")
-    return send_file(io.BytesIO(out.data), mimetype=out.mimetype, as_attachment=not inline,
-                     download_name=out.filename)
+    response = send_file(io.BytesIO(out.data), mimetype=out.mimetype, as_attachment=not inline,
+                         download_name=out.filename)
+    if inline:  # the print-ready page carries its own stylesheet (no external assets): admit exactly it
+        response.headers["Content-Security-Policy"] = content_security_policy(style_hashes(out.data))
+    return response

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -29,7 +30,15 @@ def knowledge_base() -> Iterator[KnowledgeBase]:
 
 
 def current_user() -> str | None:
-    return session.get("user")
+    """The logged-in administrator, until KB_SESSION_HOURS after the login (whatever the activity)."""
+    user = session.get("user")
+    if user is None:
+        return None
+    hours = current_app.config["KB_SETTINGS"].session_hours
+    if time.time() - session.get("login_at", 0) > hours * 3600:
+        session.clear()
+        return None
+    return user
 
 
 def can_see_restricted() -> bool:
@@ -45,4 +54,5 @@ def briefing_owner(create: bool = True) -> str | None:
     token = session.get("visitor")
     if token is None and create:
         token = session["visitor"] = secrets.token_urlsafe(18)
+        session.permanent = True  # kept across browser restarts until KB_SESSION_HOURS without a visit
     return f"visitor:{token}" if token else None
