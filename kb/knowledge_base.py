@@ -17,7 +17,7 @@ from . import briefings, evaluation, statements, taxonomy
 from .embedding import make_embedder, model_id, passage_text
 from .errors import Forbidden, IngestError, KBError, NotFound, QueryError
 from .glossary import Glossary
-from .keyword_index import KeywordIndex
+from .keyword import check_engine, make_keyword_index
 from .search import Filters, Searcher, SearchResponse
 from .settings import Settings
 from .store import Store
@@ -62,9 +62,13 @@ class KnowledgeBase:
         self.glossary = Glossary.load()
         self.embedder = make_embedder(settings)
         self.model = model_id(settings)
-        self.keyword = KeywordIndex(self.home)
+        self.keyword = make_keyword_index(settings.keyword_engine, self.home)
         self.vectors = VectorIndex(self.home)
         self._indexed_generation: int | None = None
+        # documents this instance changed since the indexes were at generation _changes_from:
+        # applied in place by the next refresh when nobody else changed the store meanwhile
+        self._changes: list[str] = []
+        self._changes_from: int | None = None
         self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder)
         self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
                                  settings.max_query_chars, self.tagger)
@@ -192,11 +196,13 @@ class KnowledgeBase:
         tmp.write_bytes(data)
         doc["file_path"] = stored.name
         stage("saving")
+        before = self.store.generation()
         try:
             self.store.replace_document(doc, prepared.sections, prepared.points, vectors, self.model)
         except Exception as exc:
             tmp.unlink(missing_ok=True)
             raise IngestError(display, f"could not be saved ({type(exc).__name__}: {exc}); nothing was changed") from exc
+        self._note_change(doc["id"], before)
         tmp.replace(stored)
         if existing and existing.get("file_path") and existing["file_path"] != stored.name:
             (self.home / "files" / existing["file_path"]).unlink(missing_ok=True)
@@ -270,7 +276,9 @@ class KnowledgeBase:
 
     def remove(self, needle: str) -> dict:
         doc = self.resolve(needle)
+        before = self.store.generation()
         self.store.remove_document(doc["id"])
+        self._note_change(doc["id"], before)
         if doc.get("file_path"):
             (self.home / "files" / doc["file_path"]).unlink(missing_ok=True)
         self.refresh_indexes()
@@ -282,7 +290,9 @@ class KnowledgeBase:
         doc = self.resolve(needle)
         merged = meta_mod.merge({k: doc[k] for k in meta_mod.FIELDS}, fields, source=doc["id"],
                                 doc_types=set(self.taxonomy.document_types))
+        before = self.store.generation()
         self.store.update_document(doc["id"], {k: merged[k] for k in meta_mod.FIELDS})
+        self._note_change(doc["id"], before)
         self.refresh_indexes()
         return self.store.document(doc["id"])
 
@@ -297,16 +307,28 @@ class KnowledgeBase:
         """Refuse to mix models: the saved index's metadata names the one that built it."""
         meta = self.vectors.read_meta()
         if meta.get("count"):
-            self.vectors.check(self.model)
+            self.vectors.check(self.model, meta)
+
+    def _note_change(self, doc_id: str, before: int) -> None:
+        """After one document's write, which found the store at generation `before`: remember
+        it, so that the indexes take it in place if they were at `before` (else the next
+        refresh rebuilds them)."""
+        if not self._changes:
+            indexed = (self.keyword.meta().get("generation"), self.vectors.read_meta().get("generation"))
+            self._changes_from = before if indexed == (before, before) else None
+        elif self._changes_from is not None and before != self._changes_from + len(self._changes):
+            self._changes_from = None  # someone else wrote meanwhile
+        self._changes.append(doc_id)
 
     def refresh_indexes(self, wait: bool = True) -> None:
         """Bring the keyword and vector indexes up to the store's generation.
 
-        A no-op (one SQL read) while nothing has changed; when the store has
-        changed, here or in another process, stale indexes are rebuilt and the
-        in-memory ones reloaded from disk. One process builds at a time (a lock
-        file in the data folder); with `wait=False` a reader that already has
-        indexes keeps using them while another process is building."""
+        A no-op (one SQL read) while nothing has changed. Documents this instance changed
+        are updated in place in both indexes (no other entry is rewritten); any other
+        change (another process's ingest, a re-tag) is picked up by reloading indexes
+        that process already updated, or by a rebuild from the store. One process writes
+        at a time (a lock file in the data folder); with `wait=False` a reader that
+        already has indexes keeps using them while another process is writing."""
         gen = self.store.generation()
         if gen == self._indexed_generation:
             return
@@ -314,44 +336,83 @@ class KnowledgeBase:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait or self._indexed_generation is None else fcntl.LOCK_NB))
             except BlockingIOError:
-                return  # another process is rebuilding: answer from the indexes we have
+                return  # another process is writing the indexes: answer from the ones we have
             try:
                 self._refresh_locked(self.store.generation())
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _refresh_locked(self, gen: int) -> None:
-        self.keyword.close()
-        if not self.keyword.exists() or self.keyword.meta().get("generation") != gen:
-            self._build_keyword(gen)
+        check_engine(self.home, self.settings.keyword_engine)
         self._check_vector_model()
-        if self.vectors.meta.get("generation") == gen:
-            self.vectors.load()
+        changes, start = self._changes, self._changes_from
+        self._changes, self._changes_from = [], None
+        kw_gen = self.keyword.meta().get("generation") if self.keyword.exists() else None
+        vec_gen = self.vectors.read_meta().get("generation") if self.vectors.exists() else None
+        if changes and start is not None and kw_gen == vec_gen == start and gen == start + len(changes):
+            self._apply_changes(list(dict.fromkeys(changes)), gen)
         else:
-            missing = self.store.points_missing_embeddings(self.model)
-            if missing:
-                vecs = self.embedder.encode([passage_text(p) for p in missing])
-                self.store.put_embeddings(self.model, [p["id"] for p in missing], vecs)
-            ids, vecs = self.store.embeddings(self.model)
-            self.vectors.build(ids, vecs, self.model, gen)
+            if kw_gen != gen:
+                self._build_keyword(gen)
+            if vec_gen == gen:
+                if self.vectors.generation != gen:
+                    self.vectors.load()
+            else:
+                self._build_vectors(gen)
+            self.keyword.refresh()
         self._indexed_generation = gen
 
-    def _build_keyword(self, gen: int, progress=None) -> None:
+    def _apply_changes(self, doc_ids: list[str], gen: int) -> None:
+        """Replace these documents' entries in both indexes, in place."""
+        if self.vectors.generation != self.vectors.read_meta().get("generation"):
+            self.vectors.load()  # what is in memory is older than what another process saved
+        rows, ids, vecs = [], [], []
+        for doc_id in doc_ids:
+            doc = self.store.document(doc_id)
+            if doc is None:
+                continue
+            rows += [(p, doc) for p in self.store.points(doc_id)]
+            doc_ids_, doc_vecs = self.store.embeddings(self.model, doc_id)
+            ids.append(doc_ids_)
+            vecs.append(doc_vecs)
+        self.keyword.update(doc_ids, rows, gen)
+        if ids and sum(len(i) for i in ids):
+            ids_arr = np.concatenate([i for i in ids if len(i)])
+            vec_arr = np.vstack([v for v in vecs if len(v)])
+        else:
+            ids_arr, vec_arr = np.zeros(0, dtype=np.int64), np.zeros((0, self.vectors.meta.get("dim") or 1), np.float32)
+        self.vectors.update(doc_ids, ids_arr, vec_arr, [_vector_row(p, d) for p, d in rows], gen)
+
+    def _index_rows(self):
         docs = {d["id"]: d for d in self.store.documents()}
-        batches = ([(p, docs[p["document_id"]]) for p in batch] for batch in self.store.iter_points())
-        self.keyword.build(batches, gen, progress)
+        for batch in self.store.iter_points():
+            yield [(p, docs[p["document_id"]]) for p in batch]
+
+    def _build_keyword(self, gen: int, progress=None) -> None:
+        self.keyword.build(self._index_rows(), gen, progress)
+
+    def _build_vectors(self, gen: int) -> None:
+        missing = self.store.points_missing_embeddings(self.model)
+        if missing:
+            vecs = self.embedder.encode([passage_text(p) for p in missing])
+            self.store.put_embeddings(self.model, [p["id"] for p in missing], vecs)
+        ids, vecs = self.store.embeddings(self.model)
+        rows = [_vector_row(p, d) for batch in self._index_rows() for p, d in batch]
+        self.vectors.build(ids, vecs, self.model, gen, rows)
 
     def reindex(self, progress: bool = False) -> dict:
-        """Rebuild every derived index from the store with the configured model."""
+        """Rebuild every derived index from the store with the configured model and keyword engine."""
         points = [p for batch in self.store.iter_points() for p in batch]
         vecs = self.embedder.encode([passage_text(p) for p in points], progress=progress)
         self.store.put_embeddings(self.model, [p["id"] for p in points], vecs)
         gen = self.store.generation()
         self._build_keyword(gen)
         ids, vecs = self.store.embeddings(self.model)
-        self.vectors.build(ids, vecs, self.model, gen)
+        self.vectors.build(ids, vecs, self.model, gen, [_vector_row(p, d) for b in self._index_rows() for p, d in b])
+        self.keyword.refresh()
         self._indexed_generation = gen
-        return {"points": len(points), "model": self.model, "dim": int(vecs.shape[1]) if len(vecs) else 0}
+        return {"points": len(points), "model": self.model, "dim": int(vecs.shape[1]) if len(vecs) else 0,
+                "keyword_engine": self.keyword.engine, "vector_index": self.vectors.kind}
 
     # ------------------------------------------------------------ administrators
     MIN_PASSWORD = 10
@@ -692,6 +753,13 @@ class KnowledgeBase:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _vector_row(point: dict, doc: dict) -> dict:
+    """What the vector index keeps of a point for filters."""
+    return {"id": point["id"], "document": doc["id"], "doc_type": doc.get("doc_type"),
+            "statement_type": point.get("statement_type"), "year": doc.get("year"),
+            "visibility": doc.get("visibility"), "themes": point.get("themes") or []}
 
 
 def _doc_ref(doc: dict) -> dict:

@@ -1,18 +1,21 @@
-"""Hybrid search: keyword (whoosh BM25F) and vector (faiss) rankings fused, then diversified."""
+"""Hybrid search: keyword (tantivy or whoosh BM25) and vector (faiss) rankings fused, then
+diversified. Filters run inside both engines; only the fused candidates are read from the store."""
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from . import fusion
 from .errors import QueryError
 from .glossary import Glossary
-from .keyword_index import STOP_WORDS, KeywordIndex, tokens
+from .keyword import KeywordFilter, KeywordIndex, plan
+from .keyword.analysis import STOP_WORDS
 from .statements import is_figures, is_label
 from .store import Store
-from .vector_index import VectorIndex
+from .vector_index import VectorFilter, VectorIndex
 
 CANDIDATES = 100
 KEYWORD_WEIGHT = 1.0
@@ -42,26 +45,6 @@ class Filters:
         return bool(self.doc_types or self.publishers or self.year_from or self.year_to or self.documents
                     or self.statement_types or self.themes or not self.include_restricted)
 
-    def accepts(self, point: dict, doc: dict) -> bool:
-        if not self.include_restricted and doc["visibility"] != "public":
-            return False
-        if self.documents and doc["id"] not in self.documents:
-            return False
-        if self.doc_types and doc["doc_type"] not in self.doc_types:
-            return False
-        if self.publishers and not any(p.lower() in (doc.get("publisher") or "").lower() for p in self.publishers):
-            return False
-        year = doc.get("year")
-        if self.year_from and (year is None or year < self.year_from):
-            return False
-        if self.year_to and (year is None or year > self.year_to):
-            return False
-        if self.statement_types and point.get("statement_type") not in self.statement_types:
-            return False
-        if self.themes and not set(self.themes) & set(point.get("themes") or []):
-            return False
-        return True
-
 
 @dataclass
 class SearchResponse:
@@ -76,15 +59,23 @@ class SearchResponse:
         return asdict(self)
 
 
-def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Character spans of words in `text` whose stem matches one of the query's stems."""
+def _default_analyze(text: str) -> list[str]:
+    from .keyword.tantivy_engine import _analyzer
+    return _analyzer().analyze(text)
+
+
+def highlight_spans(text: str, terms: list[str], analyze: Callable[[str], list[str]] | None = None
+                    ) -> list[tuple[int, int]]:
+    """Character spans of words in `text` whose stem (by `analyze`, the keyword engine's
+    analyser) matches one of the query's stems."""
+    analyze = analyze or _default_analyze
     wanted = set()
     for t in terms:
-        wanted.update(tokens(t))
+        wanted.update(analyze(t))
     spans = []
     for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text):
         word = m.group(0)
-        toks = tokens(word)
+        toks = analyze(word)
         if toks and toks[0] in wanted and word.lower() not in STOP_WORDS:
             spans.append((m.start(), m.end()))
     # a lone "not" or "no" is marked only as part of a marked phrase ("was not brought")
@@ -96,6 +87,10 @@ def highlight_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
                 continue
         keep.append((start, end))
     return keep
+
+
+def _dedupe_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 class Searcher:
@@ -110,30 +105,38 @@ class Searcher:
         self.embedder = embedder
         self.glossary = glossary
         self.max_query_chars = max_query_chars
-        self._meta: dict[int, tuple[dict, dict]] | None = None
-        self._meta_generation = -1
+        self._docs: dict[str, dict] = {}
+        self._docs_generation = -1
 
-    # point id → (point fields used by filters, its document)
-    def _point_meta(self) -> dict[int, tuple[dict, dict]]:
+    def documents(self) -> dict[str, dict]:
+        """Every document by id (a few thousand rows at most), read again when the store changes."""
         gen = self.store.generation()
-        if self._meta is None or gen != self._meta_generation:
-            docs = {d["id"]: d for d in self.store.documents()}
-            meta = {}
-            for batch in self.store.iter_points():
-                for p in batch:
-                    meta[p["id"]] = ({"statement_type": p["statement_type"], "themes": p["themes"],
-                                      "words": len(p["text"].split()),
-                                      "figures": is_figures(p["text"]),
-                                      "label": is_label(p["text"]),
-                                      "key": " ".join(re.findall(r"[a-z0-9]+", p["text"].lower()))},
-                                     docs[p["document_id"]])
-            self._meta, self._meta_generation = meta, gen
-        return self._meta
+        if gen != self._docs_generation:
+            self._docs, self._docs_generation = {d["id"]: d for d in self.store.documents()}, gen
+        return self._docs
+
+    def engine_filters(self, filters: Filters) -> tuple[KeywordFilter, VectorFilter] | None:
+        """The filters as both engines take them; None when no document can match.
+        Publishers (matched as parts of names) and document ids become a set of documents."""
+        documents = None
+        if filters.documents or filters.publishers:
+            docs = self.documents().values()
+            wanted = [p.lower() for p in filters.publishers]
+            documents = frozenset(d["id"] for d in docs
+                                  if (not filters.documents or d["id"] in filters.documents)
+                                  and (not wanted or any(p in (d.get("publisher") or "").lower() for p in wanted)))
+            if not documents:
+                return None
+        common = dict(documents=documents, doc_types=frozenset(filters.doc_types), year_from=filters.year_from,
+                      year_to=filters.year_to, statement_types=frozenset(filters.statement_types),
+                      themes=frozenset(filters.themes), public_only=not filters.include_restricted)
+        return KeywordFilter(**common), VectorFilter(**common)
 
     @staticmethod
     def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
-        prior = SHORT_POINT_FACTOR if point["words"] <= SHORT_POINT_WORDS or point["label"] else 1.0
-        if point["figures"]:
+        text = point["text"]
+        prior = SHORT_POINT_FACTOR if len(text.split()) <= SHORT_POINT_WORDS or is_label(text) else 1.0
+        if is_figures(text):
             prior *= FIGURES_FACTOR
         if query_themes and query_themes & set(point["themes"] or ()):
             prior *= THEME_FACTOR
@@ -155,14 +158,13 @@ class Searcher:
         return query
 
     def correct(self, query: str) -> str | None:
-        unknown = self.keyword.unknown_words(query)
-        if not unknown:
-            return None
-        corrected = query
-        changed = False
-        for word in unknown:
+        corrected, changed = query, False
+        for word in re.findall(r"[A-Za-z][A-Za-z'-]+", query):
+            w = word.lower()
+            if w in STOP_WORDS or len(w) < 4 or self.keyword.is_known(w):
+                continue
             suggestion = self.keyword.suggest(word)
-            if suggestion and suggestion != word.lower():
+            if suggestion and suggestion != w:
                 corrected = re.sub(rf"\b{re.escape(word)}\b", suggestion, corrected)
                 changed = True
         return corrected if changed else None
@@ -174,45 +176,40 @@ class Searcher:
         did_you_mean = self.correct(query)
         effective = did_you_mean or query
         expansions = self.glossary.expand(effective) if expand else []
-        meta = self._point_meta()
+        engine_filters = self.engine_filters(filters) if filters.active() else (None, None)
+        if engine_filters is None:
+            return SearchResponse(query=query, results=[], expansions=expansions, did_you_mean=did_you_mean)
+        kw_filter, vec_filter = engine_filters
 
-        allowed = None
-        if filters.active():
-            allowed = np.fromiter((pid for pid, (p, d) in meta.items() if filters.accepts(p, d)), dtype=np.int64)
         limit = CANDIDATES + offset + k
-        kw_hits = self.keyword.search(effective, expansions, limit=limit if allowed is None else max(limit, 2000))
-        if allowed is not None:
-            allowed_set = set(allowed.tolist())
-            kw_hits = [(i, s) for i, s in kw_hits if i in allowed_set][:limit]
-        exp_hits = self.keyword.search("", expansions, limit=limit) if expansions else []
-        if allowed is not None:
-            exp_hits = [(i, s) for i, s in exp_hits if i in allowed_set]
+        kw_hits = self.keyword.search(plan(effective, expansions), limit, kw_filter)
+        exp_hits = self.keyword.search(plan("", expansions), limit, kw_filter) if expansions else []
         qvec = self.embedder.encode([effective])[0]
-        vec_hits = self.vectors.search(qvec, limit, allowed=allowed)
+        vec_hits = self.vectors.search(qvec, limit, vec_filter)
 
         query_themes = self.query_themes(effective, qvec)
         kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}
         vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
         fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits], [p for p, _ in exp_hits]],
                            weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT], k=RRF_K)
-        fused = fusion.apply_prior(fused, {pid: self._prior(meta[pid][0], query_themes)
-                                           for pid, _ in fused if pid in meta})
-        fused = fusion.dedupe(fused, {pid: meta[pid][0]["key"] for pid, _ in fused if pid in meta})
-        single_doc = len(filters.documents) == 1
-        if not single_doc:
-            groups = {pid: meta[pid][1]["id"] for pid, _ in fused if pid in meta}
+        points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in fused])}
+        fused = [(pid, s) for pid, s in fused if pid in points]  # a point removed since the indexes were read
+        fused = fusion.apply_prior(fused, {pid: self._prior(points[pid], query_themes) for pid, _ in fused})
+        fused = fusion.dedupe(fused, {pid: _dedupe_key(points[pid]["text"]) for pid, _ in fused})
+        if len(filters.documents) != 1:
+            groups = {pid: points[pid]["document_id"] for pid, _ in fused}
             fused = fusion.diversify(fused, groups, max_per_group=MAX_PER_DOCUMENT * max(1, (offset + k) // 10),
                                      top=offset + k)
-        facets = self._facets([meta[pid] for pid, _ in fused[:FACET_POOL] if pid in meta])
-        page = fused[offset:offset + k]
-        points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in page])}
+        docs = self.documents()
+        facets = self._facets([(points[pid], docs[points[pid]["document_id"]]) for pid, _ in fused[:FACET_POOL]
+                               if points[pid]["document_id"] in docs])
         terms = [effective] + expansions
         results = []
-        for pid, score in page:
-            p = points.get(pid)
-            if p is None:
+        for pid, score in fused[offset:offset + k]:
+            p = points[pid]
+            doc = docs.get(p["document_id"])
+            if doc is None:
                 continue
-            doc = meta[pid][1]
             results.append({
                 "id": pid,
                 "text": p["text"],
@@ -228,7 +225,7 @@ class Searcher:
                 "score": round(score, 6),
                 "keyword_rank": kw_rank.get(pid),
                 "vector_rank": vec_rank.get(pid),
-                "highlights": highlight_spans(p["text"], terms),
+                "highlights": highlight_spans(p["text"], terms, self.keyword.terms),
             })
         return SearchResponse(query=query, results=results, expansions=expansions,
                               did_you_mean=did_you_mean, total_candidates=min(len(fused), FACET_POOL),

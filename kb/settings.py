@@ -27,6 +27,9 @@ SETTINGS_TABLE: list[tuple[str, object, str, str]] = [
      "sentence-transformers model: a name or a local path. The default is the packaged all-MiniLM-L6-v2."),
     ("embedder", "sentence-transformers", "KB_EMBEDDER",
      "Embedding backend: 'sentence-transformers' (real model) or 'hash' (deterministic, for fast tests)."),
+    ("keyword_engine", "tantivy", "KB_KEYWORD_ENGINE",
+     "Keyword search engine: 'tantivy' (compiled, fast at any size) or 'whoosh' (pure Python, for machines "
+     "that cannot install tantivy's wheel). Changing it needs `kb reindex`."),
     ("max_file_mb", 50.0, "KB_MAX_FILE_MB", "Largest document accepted for ingest, in megabytes."),
     ("max_query_chars", 300, "KB_MAX_QUERY_CHARS", "Longest search query accepted, in characters."),
     ("fetch_timeout", 30.0, "KB_FETCH_TIMEOUT", "Seconds to wait when ingesting from an http(s) URL."),
@@ -55,6 +58,7 @@ class Settings:
     home: str = ""
     model: str = DEFAULT_MODEL
     embedder: str = "sentence-transformers"
+    keyword_engine: str = "tantivy"
     max_file_mb: float = 50.0
     max_query_chars: int = 300
     fetch_timeout: float = 30.0

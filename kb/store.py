@@ -277,10 +277,15 @@ class Store:
         return self.conn.execute("SELECT COUNT(*) FROM points WHERE document_id = ?", (doc_id,)).fetchone()[0]
 
     # ------------------------------------------------------------ embeddings
-    def embeddings(self, model: str) -> tuple[np.ndarray, np.ndarray]:
-        """(point ids, vectors) of every point embedded with `model`."""
-        rows = self.conn.execute(
-            "SELECT point_id, vector FROM embeddings WHERE model = ? ORDER BY point_id", (model,)).fetchall()
+    def embeddings(self, model: str, doc_id: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(point ids, vectors) of every point (of one document) embedded with `model`."""
+        if doc_id is None:
+            rows = self.conn.execute(
+                "SELECT point_id, vector FROM embeddings WHERE model = ? ORDER BY point_id", (model,)).fetchall()
+        else:
+            rows = self.conn.execute(
+                """SELECT e.point_id, e.vector FROM embeddings e JOIN points p ON p.id = e.point_id
+                   WHERE e.model = ? AND p.document_id = ? ORDER BY e.point_id""", (model, doc_id)).fetchall()
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
