@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
+from collections import OrderedDict
 from typing import Protocol
 
 import numpy as np
@@ -21,6 +23,30 @@ class Embedder(Protocol):
     def dim(self) -> int: ...
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+
+class QueryCache:
+    """The last few query embeddings, so paging and facet clicks do not embed again."""
+
+    def __init__(self, encode, size: int = 256):
+        self._encode = encode
+        self._size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> np.ndarray:
+        with self._lock:
+            if text in self._items:
+                self._items.move_to_end(text)
+                return self._items[text]
+        vector = self._encode(text)
+        with self._lock:
+            self._items[text] = vector
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return vector
 
 
 def passage_text(point: dict) -> str:
@@ -45,6 +71,20 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str):
         self.name = model
         self._model = None
+        self._query_encoder = None
+        self.encode_query = QueryCache(self._encode_query)
+
+    def _encode_query(self, text: str) -> np.ndarray:
+        """One query: by numpy when the model's shape allows it and torch is not loaded yet
+        (kb.query_encoder: no 3-4 s import before the first search), else by the model."""
+        if self._model is None and self._query_encoder is None:
+            from . import query_encoder
+
+            path = resolve_model_path(self.name)
+            self._query_encoder = query_encoder.NumpyBertEncoder(path) if query_encoder.supports(path) else False
+        if self._model is None and self._query_encoder:
+            return self._query_encoder.encode([text])[0]
+        return self.encode([text])[0]
 
     def _load(self):
         if self._model is None:
@@ -84,6 +124,7 @@ class HashEmbedder:
     def __init__(self, dim: int = 256):
         self.name = f"hash-{dim}"
         self._dim = dim
+        self.encode_query = QueryCache(lambda text: self.encode([text])[0])
 
     @property
     def dim(self) -> int:

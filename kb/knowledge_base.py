@@ -69,7 +69,7 @@ class KnowledgeBase:
         # applied in place by the next refresh when nobody else changed the store meanwhile
         self._changes: list[str] = []
         self._changes_from: int | None = None
-        self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder)
+        self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder, cache_dir=self.home)
         self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
                                  settings.max_query_chars, self.tagger)
 

@@ -184,7 +184,7 @@ class Searcher:
         limit = CANDIDATES + offset + k
         kw_hits = self.keyword.search(plan(effective, expansions), limit, kw_filter)
         exp_hits = self.keyword.search(plan("", expansions), limit, kw_filter) if expansions else []
-        qvec = self.embedder.encode([effective])[0]
+        qvec = self.embedder.encode_query(effective)
         vec_hits = self.vectors.search(qvec, limit, vec_filter)
 
         query_themes = self.query_themes(effective, qvec)

@@ -20,8 +20,10 @@ trigger but are not ("threshold for a CSPR").
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,9 +159,11 @@ class _Text:
 class ThemeTagger:
     """Tags learning points with themes from a taxonomy (see the module notes)."""
 
-    def __init__(self, taxonomy: Taxonomy, glossary: Glossary, embedder: Embedder | None = None):
+    def __init__(self, taxonomy: Taxonomy, glossary: Glossary, embedder: Embedder | None = None,
+                 cache_dir: Path | None = None):
         self.taxonomy = taxonomy
         self.embedder = embedder
+        self.cache_dir = cache_dir  # keeps the prototypes' embeddings, so a search need not load the model
         self.triggers: dict[str, list[_Trigger]] = {}  # theme slug → its strong triggers
         self.weak: dict[str, list[_Trigger]] = {}
         self.excludes: dict[str, list[_Trigger]] = {}
@@ -186,7 +190,16 @@ class ThemeTagger:
                 for t in _prototype_texts(theme):
                     texts.append(t)
                     owner.append(i)
-            vecs = self.embedder.encode(texts)
+            key = hashlib.sha256("\n".join([self.embedder.name, *texts]).encode()).hexdigest()[:16]
+            cached = self.cache_dir / f"theme-prototypes-{key}.npy" if self.cache_dir else None
+            if cached is not None and cached.exists():
+                vecs = np.load(cached)
+            else:
+                vecs = np.asarray(self.embedder.encode(texts), dtype=np.float32)
+                if cached is not None:
+                    tmp = cached.with_suffix(".tmp.npy")
+                    np.save(tmp, vecs)
+                    tmp.replace(cached)
             self._prototypes = (np.asarray(vecs, dtype=np.float32), np.asarray(owner))
         return self._prototypes
 

@@ -214,6 +214,13 @@ class VectorIndex:
         n, d = flat.ntotal, flat.d
         return faiss.rev_swig_ptr(flat.get_xb(), n * d).reshape(n, d) if n else np.zeros((0, d), np.float32)
 
+    def _exact(self, q: np.ndarray, rows: np.ndarray | None, k: int) -> list[tuple[int, float]]:
+        """Exact inner products (a matrix-vector product: faster than faiss's flat search for one query)."""
+        stored = self._stored_vectors()
+        scores = stored @ q if rows is None else stored[rows] @ q
+        ids = self.attrs["ids"] if rows is None else self.attrs["ids"][rows]
+        return [(int(ids[t]), float(scores[t])) for t in _top(scores, k)]
+
     def mask(self, f: VectorFilter) -> np.ndarray:
         """Which stored vectors a filter admits (alive ones only)."""
         a, codes = self.attrs, self.meta.get("codes", {})
@@ -246,22 +253,31 @@ class VectorIndex:
             return []
         q = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
         ids = self.attrs["ids"]
-        if (filters is None or not filters.active()) and len(self.attrs["alive"]) == self.count:
+        unfiltered = filters is None or not filters.active()
+        if unfiltered and len(self.attrs["alive"]) == self.count:
+            if self.kind == "exact":
+                return self._exact(q[0], None, k)
             scores, rows = self.index.search(q, min(k, self.index.ntotal))
             return [(int(ids[r]), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
-        keep = self.mask(filters) if filters is not None else self.attrs["alive"]
+        keep = self.attrs["alive"] if unfiltered else self.mask(filters)
         rows = np.flatnonzero(keep)
         if len(rows) == 0:
             return []
         if self.kind == "exact" or len(rows) <= EXACT_SUBSET:
-            scores = self._stored_vectors()[rows] @ q[0]
-            top = np.argsort(-scores)[:k]
-            return [(int(ids[rows[t]]), float(scores[t])) for t in top]
+            return self._exact(q[0], rows, k)
         bitmap = np.packbits(keep, bitorder="little")  # labels are positions: a bitmap over them
         params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap)),
                                             efSearch=max(HNSW_EF_SEARCH, k))
         scores, found = self.index.search(q, min(k, len(rows)), params=params)
         return [(int(ids[r]), float(s)) for r, s in zip(found[0], scores[0]) if r >= 0]
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest scores, best first."""
+    if len(scores) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        return part[np.argsort(-scores[part], kind="stable")]
+    return np.argsort(-scores, kind="stable")
 
 
 def _new_index(dim: int, kind: str) -> faiss.Index:

@@ -25,7 +25,7 @@ if [ "$check" = 1 ]; then
   export KB_HOME KB_HOST=127.0.0.1
   KB_PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   export KB_PORT
-  trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$KB_HOME"' EXIT
+  trap '[ -z "${server:-}" ] || kill "$server" 2>/dev/null || true; rm -rf "$KB_HOME"' EXIT
   echo "Check mode: knowledge base in $KB_HOME, server on port $KB_PORT"
 fi
 # The knowledge base goes to KB_HOME, or the default data folder (kb settings tells).

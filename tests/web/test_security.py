@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from kb import Settings
 from kb.cli import main
 from kb.errors import ConfigError
+from tests.conftest import test_settings
 from tests.web.conftest import ADMIN, PASSWORD, RESTRICTED, csrf_of, login
 from web import create_app
 from web.security import HEADERS, LoginThrottle, check_serving, style_hashes
@@ -138,7 +139,7 @@ def test_throttle_counts_per_account_and_per_address():
 
 @pytest.mark.parametrize("https", [False, True])
 def test_session_cookie_flags_follow_the_https_setting(web_home, https):
-    settings = Settings.from_env(environ={"KB_HTTPS": "1" if https else "0"}, home=str(web_home), embedder="hash")
+    settings = test_settings(web_home, {"KB_HTTPS": "1" if https else "0"})
     client = create_app(settings, {"TESTING": True}).test_client()
     login(client)
     cookie = client.get_cookie("session")
