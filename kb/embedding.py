@@ -36,6 +36,10 @@ class QueryCache:
         self._items: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
     def __call__(self, text: str) -> np.ndarray:
         with self._lock:
             if text in self._items:

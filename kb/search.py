@@ -3,7 +3,9 @@ diversified. Filters run inside both engines; only the fused candidates are read
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -89,8 +91,12 @@ def highlight_spans(text: str, terms: list[str], analyze: Callable[[str], list[s
     return keep
 
 
-def _dedupe_key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+@lru_cache(maxsize=200_000)
+def text_features(text: str) -> tuple[bool, bool, str]:
+    """What ranking needs of a point's text: (a label or short, statistics, the key for repeats).
+    Cached: the same candidates come back query after query."""
+    short = len(text.split()) <= SHORT_POINT_WORDS or is_label(text)
+    return short, is_figures(text), " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 class Searcher:
@@ -107,6 +113,7 @@ class Searcher:
         self.max_query_chars = max_query_chars
         self._docs: dict[str, dict] = {}
         self._docs_generation = -1
+        self._memo: OrderedDict = OrderedDict()
 
     def documents(self) -> dict[str, dict]:
         """Every document by id (a few thousand rows at most), read again when the store changes."""
@@ -134,9 +141,9 @@ class Searcher:
 
     @staticmethod
     def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
-        text = point["text"]
-        prior = SHORT_POINT_FACTOR if len(text.split()) <= SHORT_POINT_WORDS or is_label(text) else 1.0
-        if is_figures(text):
+        short, figures, _key = text_features(point["text"])
+        prior = SHORT_POINT_FACTOR if short else 1.0
+        if figures:
             prior *= FIGURES_FACTOR
         if query_themes and query_themes & set(point["themes"] or ()):
             prior *= THEME_FACTOR
@@ -146,7 +153,21 @@ class Searcher:
         """The themes a query is about, by the same tagger as the points (its words, its meaning)."""
         if self.tagger is None:
             return set()
-        return {t.theme for t in self.tagger.tag([{"text": query}], np.asarray([qvec]))[0]}
+        return self._remember(("themes", query), lambda: {
+            t.theme for t in self.tagger.tag([{"text": query}], np.asarray([qvec]))[0]})
+
+    def expansions(self, query: str) -> list[str]:
+        return self._remember(("expand", query), lambda: self.glossary.expand(query))
+
+    def _remember(self, key, compute):
+        """A small LRU of what depends only on the query text (paging and facet clicks repeat it)."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        value = self._memo[key] = compute()
+        while len(self._memo) > 512:
+            self._memo.popitem(last=False)
+        return value
 
     def validate(self, query: str) -> str:
         query = " ".join((query or "").split())
@@ -175,7 +196,7 @@ class Searcher:
         filters = filters or Filters()
         did_you_mean = self.correct(query)
         effective = did_you_mean or query
-        expansions = self.glossary.expand(effective) if expand else []
+        expansions = self.expansions(effective) if expand else []
         engine_filters = self.engine_filters(filters) if filters.active() else (None, None)
         if engine_filters is None:
             return SearchResponse(query=query, results=[], expansions=expansions, did_you_mean=did_you_mean)
@@ -195,7 +216,7 @@ class Searcher:
         points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in fused])}
         fused = [(pid, s) for pid, s in fused if pid in points]  # a point removed since the indexes were read
         fused = fusion.apply_prior(fused, {pid: self._prior(points[pid], query_themes) for pid, _ in fused})
-        fused = fusion.dedupe(fused, {pid: _dedupe_key(points[pid]["text"]) for pid, _ in fused})
+        fused = fusion.dedupe(fused, {pid: text_features(points[pid]["text"])[2] for pid, _ in fused})
         if len(filters.documents) != 1:
             groups = {pid: points[pid]["document_id"] for pid, _ in fused}
             fused = fusion.diversify(fused, groups, max_per_group=MAX_PER_DOCUMENT * max(1, (offset + k) // 10),
