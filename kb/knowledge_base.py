@@ -69,6 +69,7 @@ class KnowledgeBase:
         # applied in place by the next refresh when nobody else changed the store meanwhile
         self._changes: list[str] = []
         self._changes_from: int | None = None
+        self._recurring_cache: dict[tuple, list[dict]] = {}  # by store generation and filters
         self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder, cache_dir=self.home)
         self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
                                  settings.max_query_chars, self.tagger)
@@ -453,19 +454,20 @@ class KnowledgeBase:
         if theme:
             self._theme(theme)
         self.refresh_indexes()
+        key = (self.store.generation(), theme, min_docs, tuple(doc_types), year_from, year_to, include_restricted)
+        if key in self._recurring_cache:
+            return self._recurring_cache[key]
         docs = {d["id"]: d for d in self.store.documents(include_restricted)
                 if (not doc_types or d["doc_type"] in doc_types)
                 and (year_from is None or (d["year"] or 0) >= year_from)
                 and (year_to is None or (d["year"] or 9999) <= year_to)}
-        points = [p for batch in self.store.iter_points() for p in batch if p["document_id"] in docs]
-        tags = self.store.point_themes([p["id"] for p in points])
-        ids, vecs = self.store.embeddings(self.model)
-        row = {int(i): n for n, i in enumerate(ids)}
-        points = [p for p in points if p["id"] in row]
+        points = [p for p in self.store.tagged_points(recurring.MIN_TAG_CONFIDENCE, recurring.SKIP_TYPES, theme)
+                  if p["document_id"] in docs]
+        found, vectors = self.vectors.vectors_of([p["id"] for p in points])
+        by_id = {p["id"]: p for p in points}
+        points = [by_id[i] for i in found]
         for p in points:
-            p["theme_tags"] = tags[p["id"]]
             p["year"] = docs[p["document_id"]]["year"]
-        vectors = vecs[[row[p["id"]] for p in points]] if points else np.zeros((0, 1), dtype=np.float32)
         groups = recurring.find_groups(points, vectors, min_docs=min_docs, themes=[theme] if theme else None)
         by_id = {p["id"]: p for p in points}
         out = []
@@ -480,6 +482,9 @@ class KnowledgeBase:
             out.append({"text": by_id[g.seed]["text"], "representative": g.seed, "themes": g.themes,
                         "documents": [_doc_ref(docs[d]) for d in g.documents], "years": g.years,
                         "points": instances})
+        if len(self._recurring_cache) > 32 or any(k[0] != key[0] for k in self._recurring_cache):
+            self._recurring_cache.clear()
+        self._recurring_cache[key] = out
         return out
 
     # ------------------------------------------------------------ briefings

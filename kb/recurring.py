@@ -11,9 +11,14 @@ closer in meaning. Groups found under several themes are merged.
 
 Chosen on the seed corpus (5 documents, 1,059 points): THRESHOLD_NARROW 0.37,
 THRESHOLD_BROAD 0.6, BROAD_THEME 60 points. Pure functions; nothing here reads the store.
+
+At scale, no theme is compared all pairs: each member's NEIGHBOURS nearest members
+are found (exactly in blocks, or by HNSW for a large theme), and the greedy choice
+of seeds runs over that graph with a lazy priority queue.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +28,8 @@ THRESHOLD_BROAD = 0.60    # ... for a theme with BROAD_THEME points or more
 BROAD_THEME = 60
 MIN_TAG_CONFIDENCE = 0.7  # lexical evidence only (see kb.themes)
 SKIP_TYPES = ("context",)
+NEIGHBOURS = 64           # a group is a seed and its close neighbours: more would be a topic, not a finding
+EXACT_MEMBERS = 8192      # themes up to this size get exact neighbours; larger ones HNSW
 
 
 @dataclass
@@ -65,24 +72,59 @@ def find_groups(points: list[dict], vectors: np.ndarray, min_docs: int = 2,
     return groups
 
 
+def neighbours(vecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(similarities, indices) of each row's k nearest rows by inner product, itself included."""
+    n = len(vecs)
+    k = min(k, n)
+    if n > EXACT_MEMBERS:
+        import faiss
+
+        index = faiss.IndexHNSWFlat(vecs.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 64
+        index.add(vecs)
+        index.hnsw.efSearch = max(128, k)
+        return index.search(vecs, k)
+    sims_out = np.empty((n, k), dtype=np.float32)
+    idx_out = np.empty((n, k), dtype=np.int64)
+    for start in range(0, n, 2048):
+        block = vecs[start:start + 2048] @ vecs.T
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        sims_out[start:start + len(block)] = np.take_along_axis(block, top, axis=1)
+        idx_out[start:start + len(block)] = top
+    return sims_out, idx_out
+
+
 def _theme_groups(theme: str, members: list[int], points: list[dict], vectors: np.ndarray,
                   min_docs: int) -> list[Group]:
     if len(members) < 2:
         return []
-    vecs = np.asarray(vectors[members], dtype=np.float32)
-    sims = vecs @ vecs.T
+    vecs = np.ascontiguousarray(vectors[members], dtype=np.float32)
     docs = [points[i]["document_id"] for i in members]
     limit = threshold(len(members))
+    sims, idx = neighbours(vecs, NEIGHBOURS + 1)
+    near = [[(int(j), float(s)) for j, s in zip(idx[a], sims[a]) if j >= 0 and j != a and s >= limit]
+            for a in range(len(members))]
     remaining = set(range(len(members)))
+
+    def cross(a: int) -> int:
+        return sum(1 for b, _ in near[a] if b in remaining and docs[b] != docs[a])
+
+    # the seed is the remaining point with the most close neighbours in other documents (ties: first);
+    # counts only fall as points are taken, so a stale count is an upper bound (lazy greedy)
+    heap = [(-cross(a), a) for a in range(len(members))]
+    heapq.heapify(heap)
     out = []
-    while remaining:
-        def cross(a: int) -> list[int]:
-            return [b for b in remaining if b != a and docs[b] != docs[a] and sims[a, b] >= limit]
-        seed = max(sorted(remaining), key=lambda a: (len(cross(a)), -a))
-        near = cross(seed)
-        if not near:
+    while heap:
+        stale, seed = heapq.heappop(heap)
+        if seed not in remaining:
+            continue
+        count = cross(seed)
+        if count != -stale:
+            heapq.heappush(heap, (-count, seed))
+            continue
+        if count == 0:
             break
-        group = [seed] + [b for b in remaining if b != seed and sims[seed, b] >= limit]
+        group = [seed] + [b for b, _ in near[seed] if b in remaining]
         remaining -= set(group)
         if len({docs[b] for b in group}) >= min_docs:
             out.append(Group(seed=points[members[seed]]["id"],

@@ -344,6 +344,28 @@ class Store:
         sql += " ORDER BY COALESCE(d.year, 0) DESC, d.title, p.position"
         return [_point(r) for r in self.conn.execute(sql, (theme,))]
 
+    def tagged_points(self, min_confidence: float, skip_types: Iterable[str] = (), theme: str | None = None
+                      ) -> list[dict]:
+        """Points with at least one theme tagged with `min_confidence`, each with those tags
+        (`theme_tags`), leaving out `skip_types` of statement."""
+        skip = list(skip_types)
+        sql = f"""SELECT p.*, t.theme AS tag_theme, t.confidence AS tag_confidence
+                  FROM point_themes t JOIN points p ON p.id = t.point_id
+                  WHERE t.confidence >= ? AND COALESCE(p.statement_type, '') NOT IN ({','.join('?' * len(skip))})"""
+        args: list = [min_confidence, *skip]
+        if theme:
+            sql += " AND t.theme = ?"
+            args.append(theme)
+        out: dict[int, dict] = {}
+        for r in self.conn.execute(sql + " ORDER BY p.id", args):
+            p = out.get(r["id"])
+            if p is None:
+                p = out[r["id"]] = _point(r)
+                p.pop("tag_theme"), p.pop("tag_confidence")
+                p["theme_tags"] = []
+            p["theme_tags"].append({"theme": r["tag_theme"], "confidence": r["tag_confidence"]})
+        return list(out.values())
+
     def point_themes(self, point_ids: Iterable[int]) -> dict[int, list[dict]]:
         ids = list(point_ids)
         out: dict[int, list[dict]] = {i: [] for i in ids}

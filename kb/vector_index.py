@@ -214,6 +214,15 @@ class VectorIndex:
         n, d = flat.ntotal, flat.d
         return faiss.rev_swig_ptr(flat.get_xb(), n * d).reshape(n, d) if n else np.zeros((0, d), np.float32)
 
+    def vectors_of(self, ids: list[int]) -> tuple[list[int], np.ndarray]:
+        """The stored vectors of the given point ids (those that have one), in the order given."""
+        alive = np.flatnonzero(self.attrs["alive"])
+        by_id = dict(zip(self.attrs["ids"][alive].tolist(), alive.tolist()))
+        found = [i for i in ids if i in by_id]
+        stored = self._stored_vectors()
+        rows = np.array([by_id[i] for i in found], dtype=np.int64)
+        return found, (stored[rows] if len(rows) else np.zeros((0, stored.shape[1]), np.float32))
+
     def _exact(self, q: np.ndarray, rows: np.ndarray | None, k: int) -> list[tuple[int, float]]:
         """Exact inner products (a matrix-vector product: faster than faiss's flat search for one query)."""
         stored = self._stored_vectors()
