@@ -256,15 +256,17 @@ def theme_years(ctx, csv_path):
 @main.command()
 @click.argument("slug")
 @click.option("--type", "statement_types", multiple=True, help="Only this statement type (repeatable).")
+@click.option("--page", default=1, show_default=True, help="Page of 100 points.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def theme(ctx, slug, statement_types, as_json):
+def theme(ctx, slug, statement_types, page, as_json):
     """A theme's learning points grouped by document, newest first, with citations."""
-    t = _kb(ctx).theme(slug, statement_types=list(statement_types))
+    t = _kb(ctx).theme(slug, statement_types=list(statement_types), page=page)
     if as_json:
         return _echo_json(t)
     click.echo(click.style(f"{t['name']} ({t['slug']})", bold=True))
-    click.echo(f"{t['description']}\n{t['points']} points in {len(t['documents'])} documents")
+    click.echo(f"{t['description']}\n{t['points']} points in {t['document_count']} documents"
+               + (f" (page {t['page']} of {t['pages']}: --page)" if t["pages"] > 1 else ""))
     for group in t["documents"]:
         doc = group["document"]
         click.echo("\n" + click.style(citation(doc, None, None), bold=True, fg="cyan"))

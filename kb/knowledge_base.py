@@ -69,7 +69,8 @@ class KnowledgeBase:
         # applied in place by the next refresh when nobody else changed the store meanwhile
         self._changes: list[str] = []
         self._changes_from: int | None = None
-        self._recurring_cache: dict[tuple, list[dict]] = {}  # by store generation and filters
+        self._memo_values: dict[tuple, object] = {}
+        self._memo_generation = -1
         self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder, cache_dir=self.home)
         self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
                                  settings.max_query_chars, self.tagger)
@@ -233,7 +234,20 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------ documents
     def documents(self, include_restricted: bool = True) -> list[dict]:
-        return self.store.documents(include_restricted)
+        return self._memo(("documents", include_restricted), lambda: self.store.documents(include_restricted))
+
+    def _memo(self, key: tuple, compute):
+        """What is computed from the whole store (counts, the library, recurring groups), kept
+        until the store changes."""
+        gen = self.store.generation()
+        if gen != self._memo_generation:
+            self._memo_values, self._memo_generation = {}, gen
+        if key not in self._memo_values:
+            self._memo_values[key] = compute()
+        return self._memo_values[key]
+
+    def _theme_counts(self, include_restricted: bool) -> dict[str, dict]:
+        return self._memo(("theme_counts", include_restricted), lambda: self.store.theme_counts(include_restricted))
 
     def resolve(self, needle: str, include_restricted: bool = True) -> dict:
         """A document by id, source file name or (unique) part of its title."""
@@ -454,9 +468,11 @@ class KnowledgeBase:
         if theme:
             self._theme(theme)
         self.refresh_indexes()
-        key = (self.store.generation(), theme, min_docs, tuple(doc_types), year_from, year_to, include_restricted)
-        if key in self._recurring_cache:
-            return self._recurring_cache[key]
+        return self._memo(("recurring", theme, min_docs, tuple(doc_types), year_from, year_to, include_restricted),
+                          lambda: self._recurring(recurring, theme, min_docs, doc_types, year_from, year_to,
+                                                  include_restricted))
+
+    def _recurring(self, recurring, theme, min_docs, doc_types, year_from, year_to, include_restricted):
         docs = {d["id"]: d for d in self.store.documents(include_restricted)
                 if (not doc_types or d["doc_type"] in doc_types)
                 and (year_from is None or (d["year"] or 0) >= year_from)
@@ -482,9 +498,6 @@ class KnowledgeBase:
             out.append({"text": by_id[g.seed]["text"], "representative": g.seed, "themes": g.themes,
                         "documents": [_doc_ref(docs[d]) for d in g.documents], "years": g.years,
                         "points": instances})
-        if len(self._recurring_cache) > 32 or any(k[0] != key[0] for k in self._recurring_cache):
-            self._recurring_cache.clear()
-        self._recurring_cache[key] = out
         return out
 
     # ------------------------------------------------------------ briefings
@@ -613,7 +626,7 @@ class KnowledgeBase:
         tax = self.taxonomy
         coverage = {}
         if briefings.template(briefing["template"]).needs_theme:
-            counts = self.store.theme_counts(include_restricted)
+            counts = self._theme_counts(include_restricted)
             years = self.theme_years(include_restricted)
             coverage = {slug: dict(c, years=sorted(years.get(slug, {}))) for slug, c in counts.items()}
         return briefings.Names({t.slug: t.name for t in tax.themes}, dict(tax.document_types),
@@ -622,7 +635,7 @@ class KnowledgeBase:
     # ------------------------------------------------------------ themes
     def theme_years(self, include_restricted: bool = True) -> dict[str, dict[int, int]]:
         """Per theme slug, its number of points in documents of each year."""
-        return self.store.theme_year_counts(include_restricted)
+        return self._memo(("theme_years", include_restricted), lambda: self.store.theme_year_counts(include_restricted))
 
     def theme_year_table(self, include_restricted: bool = True) -> tuple[list[str], list[list]]:
         """The theme-by-year table of the whole collection: a header and one row per theme
@@ -676,33 +689,39 @@ class KnowledgeBase:
     def themes(self, include_restricted: bool = True) -> list[dict]:
         """Every theme of the taxonomy with its number of points and documents, and its
         points per year of publication."""
-        counts = self.store.theme_counts(include_restricted)
+        counts = self._theme_counts(include_restricted)
         years = self.theme_years(include_restricted)
         return [{"slug": t.slug, "name": t.name, "group": t.group, "description": t.description,
                  "points": counts.get(t.slug, {}).get("points", 0),
                  "documents": counts.get(t.slug, {}).get("documents", 0),
                  "years": years.get(t.slug, {})} for t in self.taxonomy.themes]
 
+    THEME_PAGE = 100  # points per page of a theme
+
     def theme(self, slug: str, include_restricted: bool = True,
-              statement_types: Iterable[str] | None = None) -> dict:
-        """A theme and its learning points grouped by document, newest document first;
-        `statement_counts` counts all its points by statement type, before `statement_types` filters."""
+              statement_types: Iterable[str] | None = None, page: int = 1) -> dict:
+        """A theme and one page of its learning points grouped by document, newest document
+        first; `points` counts all of them (after `statement_types` filters), `statement_counts`
+        all its points by statement type, `page` and `pages` place this page."""
         theme = self._theme(slug)
-        wanted = set(statement_types or ())
-        docs = {d["id"]: d for d in self.store.documents(include_restricted)}
+        wanted = list(statement_types or ())
+        statement_counts = self._memo(("stypes", slug, include_restricted),
+                                      lambda: self.store.theme_statement_counts(slug, include_restricted))
+        total = sum(n for st, n in statement_counts.items() if not wanted or st in wanted)
+        pages = max(1, -(-total // self.THEME_PAGE))
+        page = min(max(1, page), pages)
+        docs = {d["id"]: d for d in self.documents(include_restricted)}
         groups: dict[str, dict] = {}
-        statement_counts: dict[str, int] = {}
-        for p in self.store.theme_points(slug, include_restricted):
-            statement_counts[p["statement_type"]] = statement_counts.get(p["statement_type"], 0) + 1
-            if wanted and p["statement_type"] not in wanted:
-                continue
+        for p in self.store.theme_points(slug, include_restricted, wanted, self.THEME_PAGE,
+                                         (page - 1) * self.THEME_PAGE):
             doc = docs[p["document_id"]]
             group = groups.setdefault(doc["id"], {"document": _doc_ref(doc), "points": []})
             p["document"] = group["document"]
             group["points"].append(p)
         return {"slug": theme.slug, "name": theme.name, "group": theme.group, "description": theme.description,
-                "points": sum(len(g["points"]) for g in groups.values()), "documents": list(groups.values()),
-                "statement_counts": statement_counts,
+                "points": total, "documents": list(groups.values()), "page": page, "pages": pages,
+                "document_count": self._theme_counts(include_restricted).get(slug, {}).get("documents", 0),
+                "statement_counts": {k: v for k, v in statement_counts.items() if k},
                 "years": self.theme_years(include_restricted).get(slug, {})}
 
     def evaluate_themes(self, labels_path: str) -> evaluation.ThemeReport:

@@ -334,15 +334,37 @@ class Store:
         sql += " GROUP BY t.theme"
         return {r["theme"]: {"points": r["points"], "documents": r["documents"]} for r in self.conn.execute(sql)}
 
-    def theme_points(self, theme: str, include_restricted: bool = True) -> list[dict]:
-        """Points carrying a theme with their confidence and reason, newest document first, in document order."""
-        sql = """SELECT p.*, t.confidence AS theme_confidence, t.reason AS theme_reason
-                 FROM point_themes t JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id
-                 WHERE t.theme = ?"""
+    def theme_points(self, theme: str, include_restricted: bool = True, statement_types: Iterable[str] = (),
+                     limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Points carrying a theme with their confidence and reason, newest document first, in
+        document order; optionally only some statement types, and one page of them."""
+        where, args = self._theme_where(theme, include_restricted, statement_types)
+        sql = f"""SELECT p.*, t.confidence AS theme_confidence, t.reason AS theme_reason
+                  FROM point_themes t JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id
+                  WHERE {where} ORDER BY COALESCE(d.year, 0) DESC, d.title, p.position"""
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [_point(r) for r in self.conn.execute(sql, args)]
+
+    def theme_statement_counts(self, theme: str, include_restricted: bool = True) -> dict[str, int]:
+        """A theme's points by statement type."""
+        where, args = self._theme_where(theme, include_restricted, ())
+        sql = f"""SELECT COALESCE(p.statement_type, '') AS stype, COUNT(*) AS n FROM point_themes t
+                  JOIN points p ON p.id = t.point_id JOIN documents d ON d.id = p.document_id
+                  WHERE {where} GROUP BY stype"""
+        return {r["stype"]: r["n"] for r in self.conn.execute(sql, args)}
+
+    @staticmethod
+    def _theme_where(theme: str, include_restricted: bool, statement_types: Iterable[str]) -> tuple[str, list]:
+        where, args = ["t.theme = ?"], [theme]
         if not include_restricted:
-            sql += " AND d.visibility = 'public'"
-        sql += " ORDER BY COALESCE(d.year, 0) DESC, d.title, p.position"
-        return [_point(r) for r in self.conn.execute(sql, (theme,))]
+            where.append("d.visibility = 'public'")
+        stypes = list(statement_types)
+        if stypes:
+            where.append(f"p.statement_type IN ({','.join('?' * len(stypes))})")
+            args += stypes
+        return " AND ".join(where), args
 
     def tagged_points(self, min_confidence: float, skip_types: Iterable[str] = (), theme: str | None = None
                       ) -> list[dict]:

@@ -51,7 +51,8 @@ def themes():
 def theme(slug: str):
     with knowledge_base() as kb:
         return jsonify(kb.theme(slug, include_restricted=can_see_restricted(),
-                                statement_types=request.args.getlist("stype")))
+                                statement_types=request.args.getlist("stype"),
+                                page=request.args.get("page", 1, type=int)))
 
 
 @bp.get("/themes/years")

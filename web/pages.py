@@ -115,7 +115,8 @@ def themes():
 def theme(slug: str):
     stypes = request.args.getlist("stype")
     with knowledge_base() as kb:
-        t = kb.theme(slug, include_restricted=can_see_restricted(), statement_types=stypes)
+        t = kb.theme(slug, include_restricted=can_see_restricted(), statement_types=stypes,
+                     page=request.args.get("page", 1, type=int))
     return render_template("theme.html", theme=t, stypes=stypes)
 
 
@@ -151,11 +152,17 @@ def recurring():
     return render_template("recurring.html", groups=groups, wanted=wanted, years=years)
 
 
+LIBRARY_PAGE = 100  # documents per page of the library
+
+
 @bp.get("/documents")
 def documents():
     with knowledge_base() as kb:
         docs = kb.documents(include_restricted=can_see_restricted())
-    return render_template("documents.html", documents=docs)
+    pages = max(1, -(-len(docs) // LIBRARY_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    return render_template("documents.html", documents=docs[(page - 1) * LIBRARY_PAGE:page * LIBRARY_PAGE],
+                           total=len(docs), page=page, pages=pages)
 
 
 @bp.get("/documents/<doc_id>")

@@ -142,3 +142,15 @@ def test_theme_by_year_table_and_csv_match_the_store(seed_home, tmp_path):
             assert int(cell) == direct.get((row[0], year), 0), (row[0], year)
         assert int(row[-1]) == sum(int(c) for c in row[2:-1])
     assert "was-not-brought" in r.output
+
+
+def test_a_theme_is_read_a_page_at_a_time(seed_kb, monkeypatch):
+    everything = seed_kb.theme("information-sharing")
+    all_ids = [p["id"] for g in everything["documents"] for p in g["points"]]
+    assert everything["pages"] == 1 and len(all_ids) == everything["points"] > 6
+    monkeypatch.setattr(type(seed_kb), "THEME_PAGE", 4)
+    pages = [seed_kb.theme("information-sharing", page=n) for n in range(1, everything["points"] // 4 + 2)]
+    assert pages[0]["pages"] == -(-everything["points"] // 4)
+    assert [p["id"] for t in pages for g in t["documents"] for p in g["points"]][:len(all_ids)] == all_ids
+    assert seed_kb.theme("information-sharing", page=999)["page"] == pages[0]["pages"]  # past the end: the last
+    assert all(t["document_count"] == everything["document_count"] for t in pages)

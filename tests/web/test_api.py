@@ -116,3 +116,17 @@ def test_pages_load_nothing_from_other_sites_and_escape_document_text(client):
                 data={"title": "<script>alert(1)</script> Summary", "csrf_token": csrf_of(client)})
     html = client.get("/documents").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_library_and_theme_pages_are_paginated(client, monkeypatch):
+    import web.pages
+    monkeypatch.setattr(web.pages, "LIBRARY_PAGE", 2)
+    first = client.get("/documents").get_data(as_text=True)
+    assert "page 1 of 2" in first and 'rel="next"' in first
+    second = client.get("/documents?page=2").get_data(as_text=True)
+    assert second.count("<tr>") < first.count("<tr>") + 1 and 'aria-current="page"' in second
+    from kb import KnowledgeBase
+    monkeypatch.setattr(KnowledgeBase, "THEME_PAGE", 3)
+    body = client.get("/api/themes/information-sharing?page=2").get_json()
+    assert body["page"] == 2 and body["pages"] > 2
+    assert sum(len(g["points"]) for g in body["documents"]) == 3
