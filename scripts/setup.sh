@@ -12,6 +12,11 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
+# whoosh3 replaced whoosh-reloaded (both install the `whoosh` package): remove the old one first.
+if .venv/bin/python -m pip show -q whoosh-reloaded >/dev/null 2>&1; then
+  .venv/bin/python -m pip uninstall -y -q whoosh-reloaded
+  .venv/bin/python -m pip uninstall -y -q whoosh3 >/dev/null 2>&1 || true
+fi
 # An empty extras list (".[]") is rejected by the pip a new venv brings (23.x), so the
 # requirement names extras only when there are some.
 target="."
