@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from ingest.pipeline import prepare  # noqa: E402
 from kb import Filters, KnowledgeBase, Settings  # noqa: E402
 from kb.embedding import passage_text  # noqa: E402
+from kb.errors import IndexMismatch  # noqa: E402
 from kb.keyword import plan  # noqa: E402
 
 QUERIES = ["was not brought", "voice of the child", "information sharing between agencies",
@@ -319,7 +320,10 @@ def main() -> None:
     kb = KnowledgeBase(Settings.from_env(home=str(home), embedder=args.embedder))
     rows: list[tuple[str, str]] = []
     if reuse:
-        t = timed(kb.refresh_indexes)
+        try:
+            t = timed(kb.refresh_indexes)
+        except IndexMismatch:  # built by another engine or an older index format: rebuild, no re-embedding
+            t = timed(kb.reindex)
         rows.append(("points / documents (reused knowledge base)",
                      f"{kb.store.point_count():,} / {len(kb.store.documents()):,}"))
         rows.append(("index refresh on opening (a rebuild if the code's index format changed)", f"{t:.1f} s"))

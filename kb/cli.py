@@ -356,11 +356,14 @@ def eval_themes(ctx, labels, verbose, as_json):
 
 
 @main.command()
+@click.option("--reembed", is_flag=True, help="Embed every point again, not only those the model has not embedded.")
 @click.pass_context
-def reindex(ctx):
-    """Rebuild the keyword and vector indexes from the store with the configured model."""
-    info = _kb(ctx).reindex(progress=True)
-    click.echo(f"Reindexed {info['points']} points with {info['model']} (dimension {info['dim']}).")
+def reindex(ctx, reembed):
+    """Rebuild the keyword and vector indexes from the store with the configured model and engine."""
+    info = _kb(ctx).reindex(progress=True, reembed=reembed)
+    click.echo(f"Reindexed {info['points']} points ({info['embedded']} embedded now) with {info['model']} "
+               f"(dimension {info['dim']}), keyword engine {info['keyword_engine']}, "
+               f"{info['vector_index']} vector index.")
 
 
 @main.command(name="eval")

@@ -22,7 +22,7 @@ from .search import Filters, Searcher, SearchResponse
 from .settings import Settings
 from .store import Store
 from .themes import ThemeTagger, primary_themes
-from .vector_index import VectorIndex
+from .vector_index import ANN_THRESHOLD, VectorIndex
 
 
 @dataclass
@@ -315,6 +315,11 @@ class KnowledgeBase:
         s = self.store.stats()
         s["home"] = str(self.home)
         s["model"] = self.model
+        s["keyword_engine"] = self.keyword.engine
+        vmeta = self.vectors.read_meta()
+        kind = vmeta.get("kind", "exact")
+        s["vector_index"] = (f"{kind} ({'HNSW, approximate' if kind == 'hnsw' else 'exact search'}, "
+                             f"{vmeta.get('count', 0)} vectors; approximate from {ANN_THRESHOLD:,})")
         return s
 
     # ------------------------------------------------------------ indexes
@@ -415,19 +420,24 @@ class KnowledgeBase:
         rows = [_vector_row(p, d) for batch in self._index_rows() for p, d in batch]
         self.vectors.build(ids, vecs, self.model, gen, rows)
 
-    def reindex(self, progress: bool = False) -> dict:
-        """Rebuild every derived index from the store with the configured model and keyword engine."""
-        points = [p for batch in self.store.iter_points() for p in batch]
-        vecs = self.embedder.encode([passage_text(p) for p in points], progress=progress)
-        self.store.put_embeddings(self.model, [p["id"] for p in points], vecs)
+    def reindex(self, progress: bool = False, reembed: bool = False) -> dict:
+        """Rebuild every derived index from the store with the configured model and keyword
+        engine. Points are embedded when they have no embedding by this model (after a change
+        of model), or all of them with `reembed`."""
+        todo = ([p for batch in self.store.iter_points() for p in batch] if reembed
+                else self.store.points_missing_embeddings(self.model))
+        if todo:
+            vecs = self.embedder.encode([passage_text(p) for p in todo], progress=progress)
+            self.store.put_embeddings(self.model, [p["id"] for p in todo], vecs)
         gen = self.store.generation()
         self._build_keyword(gen)
         ids, vecs = self.store.embeddings(self.model)
         self.vectors.build(ids, vecs, self.model, gen, [_vector_row(p, d) for b in self._index_rows() for p, d in b])
         self.keyword.refresh()
         self._indexed_generation = gen
-        return {"points": len(points), "model": self.model, "dim": int(vecs.shape[1]) if len(vecs) else 0,
-                "keyword_engine": self.keyword.engine, "vector_index": self.vectors.kind}
+        return {"points": int(len(ids)), "embedded": len(todo), "model": self.model,
+                "dim": int(vecs.shape[1]) if len(vecs) else 0, "keyword_engine": self.keyword.engine,
+                "vector_index": self.vectors.kind}
 
     # ------------------------------------------------------------ administrators
     MIN_PASSWORD = 10
