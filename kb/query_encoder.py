@@ -33,6 +33,9 @@ def supports(path: str | Path) -> bool:
             and bool(mean_only) and (path / "model.safetensors").exists() and (path / "tokenizer.json").exists())
 
 
+_SQRT_HALF = 0.5 ** 0.5
+
+
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
@@ -59,7 +62,7 @@ class NumpyBertEncoder:
         self.w = load_file(str(path / "model.safetensors"))
 
     def _gelu(self, x: np.ndarray) -> np.ndarray:
-        return 0.5 * x * (1.0 + self._erf(x / np.sqrt(2.0)))
+        return 0.5 * x * (1.0 + self._erf(x * _SQRT_HALF))  # float32 throughout (a numpy scalar would upcast)
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
         return x @ self.w[f"{name}.weight"].T + self.w[f"{name}.bias"]
@@ -76,7 +79,7 @@ class NumpyBertEncoder:
             p = f"encoder.layer.{i}"
             q, k, v = (self._dense(h, f"{p}.attention.self.{x}").reshape(n, self.heads, d).transpose(1, 0, 2)
                        for x in ("query", "key", "value"))
-            scores = q @ k.transpose(0, 2, 1) / np.sqrt(d)
+            scores = q @ k.transpose(0, 2, 1) * (1.0 / d ** 0.5)
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             context = (scores / scores.sum(-1, keepdims=True)) @ v
             attended = self._dense(context.transpose(1, 0, 2).reshape(n, -1), f"{p}.attention.output.dense")

@@ -22,8 +22,8 @@ from .errors import IndexMismatch
 
 ANN_THRESHOLD = 50_000  # below this, exact search is fast enough and exact (see bench/search_bench.py)
 HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_CONSTRUCTION = 200  # measured on the 100,000-point benchmark: recall@100 0.76 at 80/128, 0.99 at 200/512
+HNSW_EF_SEARCH = 512
 EXACT_SUBSET = 20_000    # a filter leaving fewer vectors than this is searched exactly over them
 COMPACT_DEAD_SHARE = 0.2
 

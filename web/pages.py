@@ -143,13 +143,21 @@ def recurring_args(args) -> dict:
             "include_restricted": filters.include_restricted}
 
 
+RECURRING_PAGE = 20  # groups per page of recurring findings
+
+
 @bp.get("/recurring")
 def recurring():
     wanted = recurring_args(request.args)
     with knowledge_base() as kb:
         groups = kb.recurring(**wanted)
         years = sorted({y for t in kb.theme_years(wanted["include_restricted"]).values() for y in t})
-    return render_template("recurring.html", groups=groups, wanted=wanted, years=years)
+    pages = max(1, -(-len(groups) // RECURRING_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    query = {k: v for k, v in request.args.to_dict().items() if k != "page"}
+    return render_template("recurring.html", groups=groups[(page - 1) * RECURRING_PAGE:page * RECURRING_PAGE],
+                           total=len(groups), page=page, pages=pages, first=(page - 1) * RECURRING_PAGE + 1,
+                           query=query, wanted=wanted, years=years)
 
 
 LIBRARY_PAGE = 100  # documents per page of the library

@@ -130,3 +130,15 @@ def test_the_library_and_theme_pages_are_paginated(client, monkeypatch):
     body = client.get("/api/themes/information-sharing?page=2").get_json()
     assert body["page"] == 2 and body["pages"] > 2
     assert sum(len(g["points"]) for g in body["documents"]) == 3
+
+
+def test_recurring_findings_are_paginated(client, monkeypatch):
+    import web.pages
+    everything = client.get("/api/recurring").get_json()
+    assert len(everything) >= 2
+    monkeypatch.setattr(web.pages, "RECURRING_PAGE", 1)
+    first = client.get("/recurring").get_data(as_text=True)
+    second = client.get("/recurring?page=2").get_data(as_text=True)
+    assert f"page 1 of {len(everything)}" in first and f"page 2 of {len(everything)}" in second
+    assert everything[0]["text"][:40] in first and everything[1]["text"][:40] in second
+    assert first.count('class="group-card"') == second.count('class="group-card"') == 1
