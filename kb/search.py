@@ -13,11 +13,12 @@ import numpy as np
 from . import fusion
 from .errors import QueryError
 from .glossary import Glossary
-from .keyword import KeywordFilter, KeywordIndex, plan
+from .keyword import KeywordIndex, plan
 from .keyword.analysis import STOP_WORDS
 from .statements import is_figures, is_label
+from .selection import Selection
 from .store import Store
-from .vector_index import VectorFilter, VectorIndex
+from .vector_index import VectorIndex
 
 CANDIDATES = 100
 KEYWORD_WEIGHT = 1.0
@@ -122,7 +123,7 @@ class Searcher:
             self._docs, self._docs_generation = {d["id"]: d for d in self.store.documents()}, gen
         return self._docs
 
-    def engine_filters(self, filters: Filters) -> tuple[KeywordFilter, VectorFilter] | None:
+    def selection(self, filters: Filters) -> Selection | None:
         """The filters as both engines take them; None when no document can match.
         Publishers (matched as parts of names) and document ids become a set of documents."""
         documents = None
@@ -134,10 +135,9 @@ class Searcher:
                                   and (not wanted or any(p in (d.get("publisher") or "").lower() for p in wanted)))
             if not documents:
                 return None
-        common = dict(documents=documents, doc_types=frozenset(filters.doc_types), year_from=filters.year_from,
-                      year_to=filters.year_to, statement_types=frozenset(filters.statement_types),
-                      themes=frozenset(filters.themes), public_only=not filters.include_restricted)
-        return KeywordFilter(**common), VectorFilter(**common)
+        return Selection(documents=documents, doc_types=frozenset(filters.doc_types), year_from=filters.year_from,
+                         year_to=filters.year_to, statement_types=frozenset(filters.statement_types),
+                         themes=frozenset(filters.themes), public_only=not filters.include_restricted)
 
     @staticmethod
     def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
@@ -197,16 +197,15 @@ class Searcher:
         did_you_mean = self.correct(query)
         effective = did_you_mean or query
         expansions = self.expansions(effective) if expand else []
-        engine_filters = self.engine_filters(filters) if filters.active() else (None, None)
-        if engine_filters is None:
+        selection = self.selection(filters) if filters.active() else Selection()
+        if selection is None:
             return SearchResponse(query=query, results=[], expansions=expansions, did_you_mean=did_you_mean)
-        kw_filter, vec_filter = engine_filters
 
         limit = CANDIDATES + offset + k
-        kw_hits = self.keyword.search(plan(effective, expansions), limit, kw_filter)
-        exp_hits = self.keyword.search(plan("", expansions), limit, kw_filter) if expansions else []
+        kw_hits = self.keyword.search(plan(effective, expansions), limit, selection)
+        exp_hits = self.keyword.search(plan("", expansions), limit, selection) if expansions else []
         qvec = self.embedder.encode_query(effective)
-        vec_hits = self.vectors.search(qvec, limit, vec_filter)
+        vec_hits = self.vectors.search(qvec, limit, selection)
 
         query_themes = self.query_themes(effective, qvec)
         kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}

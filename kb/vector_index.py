@@ -12,13 +12,13 @@ index is rebuilt from its own stored vectors."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 from .errors import IndexMismatch
+from .selection import Selection
 
 ANN_THRESHOLD = 50_000  # below this, exact search is fast enough and exact (see bench/search_bench.py)
 HNSW_M = 32
@@ -26,21 +26,6 @@ HNSW_EF_CONSTRUCTION = 200  # measured on the 100,000-point benchmark: recall@10
 HNSW_EF_SEARCH = 512
 EXACT_SUBSET = 20_000    # a filter leaving fewer vectors than this is searched exactly over them
 COMPACT_DEAD_SHARE = 0.2
-
-
-@dataclass(frozen=True)
-class VectorFilter:
-    documents: frozenset[str] | None = None
-    doc_types: frozenset[str] = frozenset()
-    year_from: int | None = None
-    year_to: int | None = None
-    statement_types: frozenset[str] = frozenset()
-    themes: frozenset[str] = frozenset()
-    public_only: bool = False
-
-    def active(self) -> bool:
-        return bool(self.documents is not None or self.doc_types or self.year_from or self.year_to
-                    or self.statement_types or self.themes or self.public_only)
 
 
 class _Codes:
@@ -230,7 +215,7 @@ class VectorIndex:
         ids = self.attrs["ids"] if rows is None else self.attrs["ids"][rows]
         return [(int(ids[t]), float(scores[t])) for t in _top(scores, k)]
 
-    def mask(self, f: VectorFilter) -> np.ndarray:
+    def mask(self, f: Selection) -> np.ndarray:
         """Which stored vectors a filter admits (alive ones only)."""
         a, codes = self.attrs, self.meta.get("codes", {})
         keep = a["alive"].copy()
@@ -257,7 +242,7 @@ class VectorIndex:
             keep &= (a["themes"] & wanted).any(axis=1)
         return keep
 
-    def search(self, vector: np.ndarray, k: int, filters: VectorFilter | None = None) -> list[tuple[int, float]]:
+    def search(self, vector: np.ndarray, k: int, filters: Selection | None = None) -> list[tuple[int, float]]:
         if self.index is None or self.index.ntotal == 0 or k <= 0:
             return []
         q = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable, Protocol
 
 from ..errors import ConfigError, IndexMismatch
-from .query import Clause, KeywordFilter, plan
+from ..selection import Selection
+from .query import Clause, plan
 
 ENGINES = ("tantivy", "whoosh")
 DEFAULT_ENGINE = "tantivy"
@@ -30,7 +31,7 @@ class KeywordIndex(Protocol):
     def build(self, batches: Iterable[list[Row]], generation: int, progress=None) -> None: ...
     def update(self, remove_documents: Iterable[str], rows: list[Row], generation: int) -> None: ...
     def refresh(self) -> None: ...
-    def search(self, clauses: list[Clause], limit: int, filters: KeywordFilter | None = None
+    def search(self, clauses: list[Clause], limit: int, filters: Selection | None = None
                ) -> list[tuple[int, float]]: ...
     def terms(self, text: str) -> list[str]: ...
     def is_known(self, word: str) -> bool: ...
@@ -75,5 +76,5 @@ def make_keyword_index(engine: str, home: Path) -> KeywordIndex:
     raise ConfigError(f"KB_KEYWORD_ENGINE={engine!r}: the keyword engines are {', '.join(ENGINES)}")
 
 
-__all__ = ["Clause", "KeywordFilter", "KeywordIndex", "ENGINES", "DEFAULT_ENGINE", "make_keyword_index",
+__all__ = ["Clause", "Selection", "KeywordIndex", "ENGINES", "DEFAULT_ENGINE", "make_keyword_index",
            "check_engine", "plan"]

@@ -1,11 +1,11 @@
-"""The keyword query as an engine-neutral plan, and the filters every engine applies.
+"""The keyword query as an engine-neutral plan.
 
 The plan is the ranking decision (which fields, which boosts, which phrases), made
 once here; the engines only translate it. Texts stay raw: each engine analyses them
 with the analyser it indexed with."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Query words are searched in these fields, each weighted so.
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.35, "context": 0.3, "title": 0.15}
@@ -28,22 +28,6 @@ class Clause:
     phrase: bool = False
     slop: int = 0
     single_ok: bool = True
-
-
-@dataclass(frozen=True)
-class KeywordFilter:
-    """Restrictions every engine applies inside its search (never after it)."""
-    documents: frozenset[str] | None = None  # None: any document
-    doc_types: frozenset[str] = frozenset()
-    year_from: int | None = None
-    year_to: int | None = None
-    statement_types: frozenset[str] = frozenset()
-    themes: frozenset[str] = frozenset()
-    public_only: bool = False
-
-    def active(self) -> bool:
-        return bool(self.documents is not None or self.doc_types or self.year_from or self.year_to
-                    or self.statement_types or self.themes or self.public_only)
 
 
 def plan(query: str, expansions: list[str]) -> list[Clause]:
@@ -83,4 +67,4 @@ def fields_of(point: dict, doc: dict) -> dict:
     }
 
 
-__all__ = ["Clause", "KeywordFilter", "plan", "fields_of", "field"]
+__all__ = ["Clause", "plan", "fields_of"]

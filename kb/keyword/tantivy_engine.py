@@ -18,7 +18,8 @@ import tantivy
 
 from . import folder_of, saved_meta, write_meta
 from .analysis import STOP_WORDS, edit_distance, inflections
-from .query import Clause, KeywordFilter, fields_of
+from ..selection import Selection
+from .query import Clause, fields_of
 
 ANALYZER = "kb_en"
 WORDS = "kb_words"
@@ -174,7 +175,7 @@ class TantivyIndex:
             q = tantivy.Query.phrase_query(self.schema, c.field, [(n - start, t) for n, t in words], slop=c.slop)
         return tantivy.Query.boost_query(q, c.boost)
 
-    def _filter(self, f: KeywordFilter) -> list[tantivy.Query]:
+    def _filter(self, f: Selection) -> list[tantivy.Query]:
         s = self.schema
         must = []
         if f.documents is not None:
@@ -190,7 +191,7 @@ class TantivyIndex:
             must.append(tantivy.Query.term_query(s, "visibility", "public"))
         return must
 
-    def search(self, clauses: list[Clause], limit: int, filters: KeywordFilter | None = None
+    def search(self, clauses: list[Clause], limit: int, filters: Selection | None = None
                ) -> list[tuple[int, float]]:
         should = [q for q in (self._clause(c) for c in clauses) if q is not None]
         if not should:

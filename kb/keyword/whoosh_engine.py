@@ -16,7 +16,8 @@ from whoosh.query import And, NumericRange, Or, Phrase, Term
 
 from . import folder_of, saved_meta, write_meta
 from .analysis import STOP_WORDS
-from .query import Clause, KeywordFilter, fields_of
+from ..selection import Selection
+from .query import Clause, fields_of
 
 
 def analyzer():
@@ -119,7 +120,7 @@ class WhooshIndex:
         return Phrase(c.field, words, boost=c.boost, slop=c.slop)
 
     @staticmethod
-    def _filter(f: KeywordFilter):
+    def _filter(f: Selection):
         parts = []
         if f.documents is not None:
             parts.append(Or([Term("document", d) for d in sorted(f.documents)]) if f.documents
@@ -134,7 +135,7 @@ class WhooshIndex:
             parts.append(Term("visibility", "public"))
         return And(parts) if parts else None
 
-    def search(self, clauses: list[Clause], limit: int, filters: KeywordFilter | None = None
+    def search(self, clauses: list[Clause], limit: int, filters: Selection | None = None
                ) -> list[tuple[int, float]]:
         parts = [q for q in (self._clause(c) for c in clauses) if q is not None]
         if not parts:

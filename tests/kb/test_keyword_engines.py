@@ -4,7 +4,8 @@ import pytest
 
 from kb import Filters
 from kb.errors import IndexMismatch
-from kb.keyword import KeywordFilter, make_keyword_index, plan
+from kb.keyword import make_keyword_index, plan
+from kb.selection import Selection
 from tests.conftest import make_kb
 
 POINTS = [
@@ -34,7 +35,7 @@ def engine(request, tmp_path):
 
 
 def _search(ix, query, expansions=(), **flt):
-    return [i for i, _ in ix.search(plan(query, list(expansions)), 10, KeywordFilter(**flt) if flt else None)]
+    return [i for i, _ in ix.search(plan(query, list(expansions)), 10, Selection(**flt) if flt else None)]
 
 
 def test_the_plan_ranks_the_phrase_first_in_both_engines(engine):

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from kb.errors import IndexMismatch
-from kb.vector_index import VectorFilter, VectorIndex
+from kb.selection import Selection
+from kb.vector_index import VectorIndex
 
 
 def _rows(ids, doc, **kw):
@@ -34,15 +35,15 @@ def _ids(hits):
 def test_each_filter_selects_exactly_its_points(index):
     v, vecs = index
     q = vecs[0]
-    assert _ids(v.search(q, 100, VectorFilter(documents=frozenset({"b"})))) == set(range(21, 41))
-    assert _ids(v.search(q, 100, VectorFilter(doc_types=frozenset({"scr"})))) == set(range(21, 41))
-    assert _ids(v.search(q, 100, VectorFilter(year_to=2018))) == set(range(21, 41))
-    assert _ids(v.search(q, 100, VectorFilter(year_from=2018))) == set(range(1, 21)) | set(range(41, 61))
-    assert _ids(v.search(q, 100, VectorFilter(public_only=True))) == set(range(1, 41))
-    assert _ids(v.search(q, 100, VectorFilter(themes=frozenset({"was-not-brought"})))) == set(range(41, 61))
-    assert _ids(v.search(q, 100, VectorFilter(themes=frozenset({"neglect"}), public_only=True))) == set(range(21, 41))
-    assert _ids(v.search(q, 100, VectorFilter(statement_types=frozenset({"recommendation"})))) == set(range(41, 61))
-    assert v.search(q, 100, VectorFilter(documents=frozenset({"nope"}))) == []
+    assert _ids(v.search(q, 100, Selection(documents=frozenset({"b"})))) == set(range(21, 41))
+    assert _ids(v.search(q, 100, Selection(doc_types=frozenset({"scr"})))) == set(range(21, 41))
+    assert _ids(v.search(q, 100, Selection(year_to=2018))) == set(range(21, 41))
+    assert _ids(v.search(q, 100, Selection(year_from=2018))) == set(range(1, 21)) | set(range(41, 61))
+    assert _ids(v.search(q, 100, Selection(public_only=True))) == set(range(1, 41))
+    assert _ids(v.search(q, 100, Selection(themes=frozenset({"was-not-brought"})))) == set(range(41, 61))
+    assert _ids(v.search(q, 100, Selection(themes=frozenset({"neglect"}), public_only=True))) == set(range(21, 41))
+    assert _ids(v.search(q, 100, Selection(statement_types=frozenset({"recommendation"})))) == set(range(41, 61))
+    assert v.search(q, 100, Selection(documents=frozenset({"nope"}))) == []
     best = v.search(q, 3)
     assert best[0][0] == 1 and best[0][1] == pytest.approx(1.0, abs=1e-5)
 
@@ -51,7 +52,7 @@ def test_documents_are_replaced_and_removed_in_place_and_saved(index, tmp_path):
     v, vecs = index
     new = _unit(5, seed=3)
     v.update(["a"], np.arange(101, 106), new, _rows(range(101, 106), "a"), generation=2)
-    assert _ids(v.search(new[0], 100, VectorFilter(documents=frozenset({"a"})))) == set(range(101, 106))
+    assert _ids(v.search(new[0], 100, Selection(documents=frozenset({"a"})))) == set(range(101, 106))
     assert v.count == 45 and v.meta["generation"] == 2
     assert 1 not in _ids(v.search(vecs[0], 100))  # the old version is gone
     again = VectorIndex(tmp_path)
