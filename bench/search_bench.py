@@ -215,7 +215,7 @@ def measure(kb, home: Path, args, rows: list) -> None:
         rows.append(("hybrid p50 / p95 through /api/search", p50_95(api)))
         rows.append(("filtered hybrid p50 / p95 through /api/search", p50_95(api_f)))
         rows.append(("searches per second, 8 concurrent clients (/api/search)", f"{throughput(server, queries):.1f}"))
-        pages(server, kb, rows)
+        pages(server, kb, rows, args.skip_recurring)
         rows.append(("resident memory of the searching server", f"{server.rss_mb():.0f} MB"))
         rows.append(("time to add a 50-page review until /api/search finds it", add_document(kb, server)))
     finally:
@@ -259,7 +259,7 @@ def throughput(server: Server, queries: list[str], clients: int = 8, seconds: fl
     return sum(done) / seconds
 
 
-def pages(server: Server, kb, rows: list) -> None:
+def pages(server: Server, kb, rows: list, skip_recurring: bool = False) -> None:
     doc = next(d["id"] for d in kb.documents() if d["visibility"] == "public")
     bid = kb.create_briefing("bench", "Bench briefing")["id"]
     for pid in [r["id"] for r in kb.search("was not brought", k=5).results]:
@@ -272,8 +272,11 @@ def pages(server: Server, kb, rows: list) -> None:
         first = _page(server, path)
         warm = _page(server, path)
         rows.append((f"page: {name}, first / warm", f"{first} / {warm}"))
-    first = _page(server, "/recurring", timeout=600)
-    rows.append(("page: recurring findings, first computation / warm", f"{first} / {_page(server, '/recurring')}"))
+    if skip_recurring:
+        rows.append(("page: recurring findings", "not measured (--skip-recurring)"))
+    else:
+        first = _page(server, "/recurring", timeout=600)
+        rows.append(("page: recurring findings, first computation / warm", f"{first} / {_page(server, '/recurring')}"))
     t = time.perf_counter()
     kb.export_briefing(bid, "docx", "bench")
     rows.append(("briefing export (Word, 5 points), library", f"{(time.perf_counter() - t) * 1000:.0f} ms"))
@@ -312,6 +315,8 @@ def main() -> None:
     ap.add_argument("--embedder", default="sentence-transformers", choices=["sentence-transformers", "hash"])
     ap.add_argument("--repeats", type=int, default=3, help="passes over the query list")
     ap.add_argument("--home", help="keep the knowledge base in this folder and reuse it when it is there")
+    ap.add_argument("--skip-recurring", action="store_true",
+                    help="do not open the recurring findings page (minutes at a million points)")
     ap.add_argument("--synthesise-from", help="a built knowledge base whose real embeddings the vectors copy")
     args = ap.parse_args()
 

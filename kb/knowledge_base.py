@@ -384,8 +384,8 @@ class KnowledgeBase:
 
     def _apply_changes(self, doc_ids: list[str], gen: int) -> None:
         """Replace these documents' entries in both indexes, in place."""
-        if self.vectors.generation != self.vectors.read_meta().get("generation"):
-            self.vectors.load()  # what is in memory is older than what another process saved
+        if self.vectors.generation != self.vectors.read_meta().get("generation") or not self.vectors.writable:
+            self.vectors.load(writable=True)  # older than what another process saved, or mapped read-only
         rows, ids, vecs = [], [], []
         for doc_id in doc_ids:
             doc = self.store.document(doc_id)

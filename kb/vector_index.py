@@ -54,6 +54,7 @@ class VectorIndex:
         self.index: faiss.Index | None = None
         self.meta: dict = {}
         self.attrs: dict[str, np.ndarray] = {}
+        self.writable = False  # False: the vectors are mapped from the file (read only)
 
     @property
     def _files(self) -> tuple[Path, Path, Path]:
@@ -73,13 +74,16 @@ class VectorIndex:
         """The store generation the index in memory reflects (None: none loaded)."""
         return self.meta.get("generation") if self.index is not None else None
 
-    def load(self) -> None:
+    def load(self, writable: bool = False) -> None:
+        """Read the saved index. A reader maps the vectors from the file (shared with other
+        processes through the page cache, nothing copied); a writer reads them into memory."""
         index_file, _, attrs_file = self._files
         self.meta = self.read_meta()
         if not attrs_file.exists():  # an index from before filters were kept beside it
             raise IndexMismatch("the vector index has no filter attributes (it predates them). "
                                 "Run `kb reindex` to rebuild it.")
-        self.index = faiss.read_index(str(index_file))
+        self.index = faiss.read_index(str(index_file), 0 if writable else faiss.IO_FLAG_MMAP_IFC)
+        self.writable = writable
         with np.load(attrs_file) as data:
             self.attrs = {k: data[k] for k in ATTRS}
         self._tune()
@@ -137,6 +141,7 @@ class VectorIndex:
         codes = {name: _Codes() for name in ("doc", "doc_type", "stype", "themes")}
         self.attrs = self._attributes(rows, codes)
         self.index = _new_index(max(dim, 1), kind)
+        self.writable = True
         if len(vectors):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         self.meta = {"model": model, "dim": dim, "count": int(len(ids)), "generation": generation, "kind": kind,
