@@ -84,7 +84,7 @@ class VectorIndex:
         if not attrs_file.exists():  # an index from before filters were kept beside it
             raise IndexMismatch("the vector index has no filter attributes (it predates them). "
                                 "Run `kb reindex` to rebuild it.")
-        self.index = faiss.read_index(str(index_file), 0 if writable else faiss.IO_FLAG_MMAP_IFC)
+        self._adopt(faiss.read_index(str(index_file), 0 if writable else faiss.IO_FLAG_MMAP_IFC))
         self.writable = writable
         with np.load(attrs_file) as data:
             self.attrs = {k: data[k] for k in ATTRS}
@@ -142,7 +142,7 @@ class VectorIndex:
         kind = kind or ("hnsw" if len(ids) >= ANN_THRESHOLD else "exact")
         codes = {name: _Codes() for name in ("doc", "doc_type", "stype", "themes")}
         self.attrs = self._attributes(rows, codes)
-        self.index = _new_index(max(dim, 1), kind)
+        self._adopt(_new_index(max(dim, 1), kind))
         self.writable = True
         if len(vectors):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -175,7 +175,7 @@ class VectorIndex:
         vectors = self._stored_vectors()[keep]
         self.attrs = {k: v[keep] for k, v in self.attrs.items()}
         kind = "hnsw" if len(keep) >= ANN_THRESHOLD else "exact"
-        self.index = _new_index(vectors.shape[1], kind)
+        self._adopt(_new_index(vectors.shape[1], kind))
         if len(keep):
             self.index.add(np.ascontiguousarray(vectors))
         self.meta.update(kind=kind, count=int(len(keep)))
@@ -197,12 +197,15 @@ class VectorIndex:
     def ef_search(self) -> int:
         return HNSW_EF_SEARCH_LARGE if self.index is not None and self.index.ntotal >= LARGE else HNSW_EF_SEARCH
 
+    def _adopt(self, index: faiss.Index) -> None:
+        """Use a new index: keep the proxy that owns it (the downcast one does not), tune it."""
+        self._owner = index
+        self.index = faiss.downcast_index(index)
+        self._tune()
+
     def _tune(self) -> None:
-        if self.index is not None:
-            self._owner = self.index  # the proxy that owns the C++ index; the downcast one does not
-            self.index = faiss.downcast_index(self.index)
-            if isinstance(self.index, faiss.IndexHNSW):
-                self.index.hnsw.efSearch = self.ef_search
+        if isinstance(self.index, faiss.IndexHNSW):
+            self.index.hnsw.efSearch = self.ef_search
 
     def _stored_vectors(self) -> np.ndarray:
         """The stored vectors in insertion order (a view, not a copy)."""
