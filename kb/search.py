@@ -17,6 +17,7 @@ from .keyword import KeywordIndex, plan
 from .keyword.analysis import STOP_WORDS
 from .statements import is_figures, is_label
 from .selection import Selection
+from .spelling import Speller
 from .store import Store
 from .vector_index import VectorIndex
 
@@ -115,6 +116,7 @@ class Searcher:
         self._docs: dict[str, dict] = {}
         self._docs_generation = -1
         self._memo: OrderedDict = OrderedDict()
+        self.speller = Speller(keyword.is_known, keyword.suggest)
 
     def documents(self) -> dict[str, dict]:
         """Every document by id (a few thousand rows at most), read again when the store changes."""
@@ -179,16 +181,7 @@ class Searcher:
         return query
 
     def correct(self, query: str) -> str | None:
-        corrected, changed = query, False
-        for word in re.findall(r"[A-Za-z][A-Za-z'-]+", query):
-            w = word.lower()
-            if w in STOP_WORDS or len(w) < 4 or self.keyword.is_known(w):
-                continue
-            suggestion = self.keyword.suggest(word)
-            if suggestion and suggestion != w:
-                corrected = re.sub(rf"\b{re.escape(word)}\b", suggestion, corrected)
-                changed = True
-        return corrected if changed else None
+        return self._remember(("correct", query, self.store.generation()), lambda: self.speller.correct(query))
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
                offset: int = 0) -> SearchResponse:
@@ -202,7 +195,8 @@ class Searcher:
             return SearchResponse(query=query, results=[], expansions=expansions, did_you_mean=did_you_mean)
 
         limit = CANDIDATES + offset + k
-        kw_hits = self.keyword.search(plan(effective, expansions), limit, selection)
+        kw_hits = self.keyword.search(plan(effective, expansions, also=query if did_you_mean else ""), limit,
+                                      selection)
         exp_hits = self.keyword.search(plan("", expansions), limit, selection) if expansions else []
         qvec = self.embedder.encode_query(effective)
         vec_hits = self.vectors.search(qvec, limit, selection)

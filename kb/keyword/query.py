@@ -30,13 +30,13 @@ class Clause:
     single_ok: bool = True
 
 
-def plan(query: str, expansions: list[str]) -> list[Clause]:
+def plan(query: str, expansions: list[str], also: str = "") -> list[Clause]:
     """Words of the query in any field (OR); the whole query as a phrase in the point's text
     (boosted); each glossary expansion as a phrase in text, heading and lead-in. (An
     all-words clause and phrases in headings and lead-ins changed no development-set score
     and cost a third of the time at 100,000 points, so they are not here.)"""
     clauses: list[Clause] = []
-    words = query.split()
+    words = query.split() + [w for w in also.split() if w not in query.split()]  # `also`: the query as typed
     for fld, boost in FIELD_BOOSTS.items():
         clauses += [Clause(fld, w, boost) for w in words]
     if query.strip():

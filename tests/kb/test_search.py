@@ -97,3 +97,22 @@ def test_eval_command_scores(seed_kb, tmp_path):
     f.write_text(json.dumps(q))
     scores = seed_kb.evaluate(str(f))
     assert scores[0].recall == 1.0 and scores[0].mrr > 0
+
+
+@pytest.mark.parametrize("query", ["baby fell asleep on the sofa", "give partners the chance to speak",
+                                   "co-sleeping", "neglected children", "safeguarding partnerships"])
+def test_real_words_are_never_corrected(seed_kb, query):
+    assert seed_kb.search(query).did_you_mean is None
+
+
+def test_speller_corrects_only_words_nobody_knows():
+    from kb.spelling import Speller, english_words
+
+    corpus = {"professional", "curiosity", "neglect", "sleeping"}
+    speller = Speller(lambda w: w in corpus, lambda w: {"proffesional": "professional",
+                                                         "curiousity": "curiosity"}.get(w))
+    assert "chance" in english_words() and "fell" in english_words()
+    assert speller.correct("proffesional curiousity") == "professional curiosity"
+    assert speller.correct("Proffesional curiosity") == "professional curiosity"
+    assert speller.correct("the chance to speak, fell asleep, co-sleeping") is None
+    assert speller.correct("WNB CSPR") is None
