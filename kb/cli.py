@@ -375,12 +375,17 @@ def eval_(ctx, queries, verbose, as_json):
     """Search quality on graded queries: nDCG@10, recall@10 and MRR."""
     scores = _kb(ctx).evaluate(queries)
     summary = evaluation.mean(scores)
+    kinds = evaluation.by_kind(scores)
     if as_json:
-        return _echo_json({"mean": summary, "queries": [vars(s) for s in scores]})
+        return _echo_json({"mean": summary, "by_kind": kinds, "queries": [vars(s) for s in scores]})
     if verbose:
-        click.echo(f"{'id':<6} {'nDCG@10':>8} {'recall':>7} {'MRR':>6}  query")
+        click.echo(f"{'id':<6} {'kind':<11} {'nDCG@10':>8} {'recall':>7} {'MRR':>6}  query")
         for s in scores:
-            click.echo(f"{s.id:<6} {s.ndcg:8.3f} {s.recall:7.3f} {s.mrr:6.3f}  {s.query}")
+            click.echo(f"{s.id:<6} {s.kind:<11} {s.ndcg:8.3f} {s.recall:7.3f} {s.mrr:6.3f}  {s.query}")
+        click.echo(f"\n{'kind':<18} {'queries':>7} {'nDCG@10':>8} {'recall':>7} {'MRR':>6}")
+        for kind, m in kinds.items():
+            click.echo(f"{kind:<18} {m['queries']:>7} {m['ndcg@10']:8.3f} {m['recall@10']:7.3f} {m['mrr']:6.3f}")
+        click.echo()
     click.echo(f"queries: {summary['queries']}")
     click.echo(f"nDCG@10: {summary['ndcg@10']:.3f}")
     click.echo(f"recall@10: {summary['recall@10']:.3f}")

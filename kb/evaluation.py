@@ -30,6 +30,7 @@ class QueryScore:
     ndcg: float
     recall: float
     mrr: float
+    kind: str = ""  # keyword, paraphrase, question, acronym, typo ... as the query file says
 
 
 def score_query(passages: list[str], gold: list[tuple[str, str, int]], k: int = 10) -> tuple[float, float, float]:
@@ -78,8 +79,17 @@ def evaluate(queries: list[dict], search: Callable[[str], list[str]]) -> list[Qu
     for i, q in enumerate(queries):
         passages = search(q["query"])
         ndcg, recall, mrr = score_query(passages, [tuple(g) for g in q["gold"]])
-        scores.append(QueryScore(q.get("id", str(i + 1)), q["query"], ndcg, recall, mrr))
+        scores.append(QueryScore(q.get("id", str(i + 1)), q["query"], ndcg, recall, mrr, q.get("kind") or ""))
     return scores
+
+
+def by_kind(scores: list[QueryScore]) -> dict[str, dict[str, float]]:
+    """The mean scores of each kind of query (queries without a kind are left out)."""
+    kinds: dict[str, list[QueryScore]] = {}
+    for s in scores:
+        if s.kind:
+            kinds.setdefault(s.kind, []).append(s)
+    return {kind: mean(group) for kind, group in sorted(kinds.items())}
 
 
 def mean(scores: list[QueryScore]) -> dict[str, float]:
