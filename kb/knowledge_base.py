@@ -79,6 +79,12 @@ class KnowledgeBase:
     def open(cls, home: str | os.PathLike | None = None, **overrides) -> "KnowledgeBase":
         return cls(Settings.from_env(home=str(home) if home else None, **overrides))
 
+    def reader(self, public_only: bool) -> "Reader":
+        """This knowledge base as one audience sees it (kb.reader): restricted documents
+        hidden from every read when `public_only`, whatever the caller passes."""
+        from .reader import Reader
+        return Reader(self, public_only)
+
     def close(self) -> None:
         self.keyword.close()
         self.store.close()

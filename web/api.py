@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from .admin import metadata_from
 from .auth import login_required
-from .context import briefing_owner, can_see_restricted, current_user, knowledge_base
+from .context import briefing_owner, current_user, knowledge_base
 from .pages import filters_from, recurring_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -44,13 +44,13 @@ def search():
 @bp.get("/themes")
 def themes():
     with knowledge_base() as kb:
-        return jsonify(kb.themes(include_restricted=can_see_restricted()))
+        return jsonify(kb.themes())
 
 
 @bp.get("/themes/<slug>")
 def theme(slug: str):
     with knowledge_base() as kb:
-        return jsonify(kb.theme(slug, include_restricted=can_see_restricted(),
+        return jsonify(kb.theme(slug,
                                 statement_types=request.args.getlist("stype"),
                                 page=request.args.get("page", 1, type=int)))
 
@@ -59,7 +59,7 @@ def theme(slug: str):
 def theme_years():
     """The theme-by-year table: {"header": [...], "rows": [[slug, name, count per year..., total], ...]}."""
     with knowledge_base() as kb:
-        header, rows = kb.theme_year_table(include_restricted=can_see_restricted())
+        header, rows = kb.theme_year_table()
     return jsonify({"header": header, "rows": rows})
 
 
@@ -100,8 +100,7 @@ def create_briefing():
 @bp.get("/briefings/<int:briefing_id>")
 def briefing(briefing_id: int):
     with knowledge_base() as kb:
-        return jsonify(_public(kb.briefing(briefing_id, briefing_owner(create=False) or "",
-                                           include_restricted=can_see_restricted())))
+        return jsonify(_public(kb.briefing(briefing_id, briefing_owner(create=False) or "")))
 
 
 @bp.patch("/briefings/<int:briefing_id>")
@@ -114,8 +113,7 @@ def update_briefing(briefing_id: int):
         b = kb.edit_briefing(briefing_id, briefing_owner(create=False) or "", title=data.get("title"),
                              template=data.get("template"), texts=data.get("texts"),
                              notes=as_ids(data.get("notes")), boxes=as_ids(data.get("boxes")),
-                             order=data.get("order"), remove=data.get("remove") or [],
-                             include_restricted=can_see_restricted())
+                             order=data.get("order"), remove=data.get("remove") or [])
     return jsonify(_public(b))
 
 
@@ -126,7 +124,7 @@ def add_to_briefing(briefing_id: int):
     if not isinstance(data.get("point_id"), int):
         abort(400, "point_id: the id of a learning point (an integer)")
     with knowledge_base() as kb:
-        item = kb.add_to_briefing(briefing_id, data["point_id"], owner, include_restricted=can_see_restricted(),
+        item = kb.add_to_briefing(briefing_id, data["point_id"], owner,
                                   note=data.get("note") or "", box=data.get("box"))
     return jsonify(item), 201 if item["added"] else 200
 
@@ -143,7 +141,7 @@ def export_briefing(briefing_id: int):
     """?format=docx|md|html: the file, as an attachment."""
     with knowledge_base() as kb:
         out = kb.export_briefing(briefing_id, request.args.get("format", "docx"),
-                                 briefing_owner(create=False) or "", include_restricted=can_see_restricted(),
+                                 briefing_owner(create=False) or "",
                                  base_url=request.host_url)
     return send_file(io.BytesIO(out.data), mimetype=out.mimetype, as_attachment=True, download_name=out.filename)
 
@@ -151,19 +149,19 @@ def export_briefing(briefing_id: int):
 @bp.get("/documents")
 def documents():
     with knowledge_base() as kb:
-        return jsonify(kb.documents(include_restricted=can_see_restricted()))
+        return jsonify(kb.documents())
 
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     with knowledge_base() as kb:
-        return jsonify(kb.document(doc_id, include_restricted=can_see_restricted()))
+        return jsonify(kb.document(doc_id))
 
 
 @bp.get("/points/<int:point_id>")
 def point(point_id: int):
     with knowledge_base() as kb:
-        return jsonify(kb.point(point_id, include_restricted=can_see_restricted()))
+        return jsonify(kb.point(point_id))
 
 
 @bp.post("/documents")

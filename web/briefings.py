@@ -12,7 +12,7 @@ from kb import KBError
 from kb import briefings as formats
 
 from .auth import safe_next
-from .context import briefing_owner, can_see_restricted, knowledge_base
+from .context import briefing_owner, knowledge_base
 from .security import content_security_policy, style_hashes
 
 bp = Blueprint("briefings", __name__)
@@ -24,7 +24,7 @@ def current_briefing(kb) -> dict | None:
     if bid is None or owner is None:
         return None
     try:
-        return kb.briefing(bid, owner, include_restricted=can_see_restricted())
+        return kb.briefing(bid, owner)
     except KBError:  # removed, or no longer this visitor's
         session.pop("briefing", None)
         return None
@@ -56,8 +56,7 @@ def add():
         abort(400, "say which learning point to add (point_id)")
     with knowledge_base() as kb:
         current = current_briefing(kb)
-        item = kb.add_to_briefing(current["id"] if current else None, point_id, briefing_owner(),
-                                  include_restricted=can_see_restricted())
+        item = kb.add_to_briefing(current["id"] if current else None, point_id, briefing_owner())
     b = item["briefing"]
     session["briefing"] = b["id"]
     flash(f"{'Added to' if item['added'] else 'Already in'} “{b['title']}” "
@@ -68,7 +67,7 @@ def add():
 @bp.get("/briefings/<int:briefing_id>")
 def edit(briefing_id: int):
     with knowledge_base() as kb:
-        b = kb.briefing(briefing_id, briefing_owner(create=False) or "", include_restricted=can_see_restricted())
+        b = kb.briefing(briefing_id, briefing_owner(create=False) or "")
         themes = kb.taxonomy.themes
     session["briefing"] = b["id"]
     return render_template("briefing.html", b=b, tmpl=formats.template(b["template"]),
@@ -115,8 +114,7 @@ def delete(briefing_id: int):
 def export(briefing_id: int, fmt: str):
     """Word and Markdown download; HTML opens as a print-ready page (add ?download=1 to save it)."""
     with knowledge_base() as kb:
-        out = kb.export_briefing(briefing_id, fmt, briefing_owner(create=False) or "",
-                                 include_restricted=can_see_restricted(), base_url=request.host_url)
+        out = kb.export_briefing(briefing_id, fmt, briefing_owner(create=False) or "", base_url=request.host_url)
     inline = fmt == "html" and not request.args.get("download")
     response = send_file(io.BytesIO(out.data), mimetype=out.mimetype, as_attachment=not inline,
                          download_name=out.filename)

@@ -7,7 +7,7 @@ import time
 from contextlib import contextmanager
 from typing import Iterator
 
-from flask import current_app, session
+from flask import current_app, has_request_context, session
 
 from kb import KnowledgeBase
 
@@ -24,9 +24,11 @@ class SharedKB:
 
 @contextmanager
 def knowledge_base() -> Iterator[KnowledgeBase]:
+    """The knowledge base as the person asking may see it (kb.reader): anonymous visitors never
+    see restricted documents, whichever view or API route asks and whatever it passes."""
     shared: SharedKB = current_app.extensions["kb"]
     with shared.lock:
-        yield shared.kb
+        yield shared.kb.reader(public_only=not (has_request_context() and can_see_restricted()))
 
 
 def current_user() -> str | None:

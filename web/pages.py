@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from kb.search import Filters
 
-from .context import can_see_restricted, knowledge_base
+from .context import knowledge_base
 
 bp = Blueprint("pages", __name__)
 
@@ -30,8 +30,7 @@ def filters_from(args) -> Filters:
         year_from, year_to = min(years), max(years)
     return Filters(doc_types=args.getlist("type"), statement_types=args.getlist("stype"),
                    themes=args.getlist("theme"), publishers=args.getlist("publisher"),
-                   documents=args.getlist("document"), year_from=year_from, year_to=year_to,
-                   include_restricted=can_see_restricted())
+                   documents=args.getlist("document"), year_from=year_from, year_to=year_to)
 
 
 def url_with(**changes) -> str:
@@ -93,7 +92,7 @@ def search():
     expand = request.args.get("expand", "1") != "0"
     with knowledge_base() as kb:
         if not q:
-            themes = sorted(kb.themes(include_restricted=can_see_restricted()), key=lambda t: -t["points"])
+            themes = sorted(kb.themes(), key=lambda t: -t["points"])
             return render_template("search.html", q="", response=None, themes=themes[:12],
                                    filters=filters, facets=FACETS)
         response = kb.search(q, k=PAGE_SIZE, filters=filters, expand=expand, offset=(page - 1) * PAGE_SIZE)
@@ -106,7 +105,7 @@ def search():
 @bp.get("/themes")
 def themes():
     with knowledge_base() as kb:
-        rows = kb.themes(include_restricted=can_see_restricted())
+        rows = kb.themes()
     all_years = sorted({y for t in rows for y in t["years"]})
     return render_template("themes.html", themes=rows, all_years=all_years)
 
@@ -115,7 +114,7 @@ def themes():
 def theme(slug: str):
     stypes = request.args.getlist("stype")
     with knowledge_base() as kb:
-        t = kb.theme(slug, include_restricted=can_see_restricted(), statement_types=stypes,
+        t = kb.theme(slug, statement_types=stypes,
                      page=request.args.get("page", 1, type=int))
     return render_template("theme.html", theme=t, stypes=stypes)
 
@@ -123,14 +122,14 @@ def theme(slug: str):
 @bp.get("/themes/years")
 def theme_years():
     with knowledge_base() as kb:
-        header, rows = kb.theme_year_table(include_restricted=can_see_restricted())
+        header, rows = kb.theme_year_table()
     return render_template("theme_years.html", header=header, rows=rows)
 
 
 @bp.get("/themes/years.csv")
 def theme_years_csv():
     with knowledge_base() as kb:
-        text = kb.theme_year_csv(include_restricted=can_see_restricted())
+        text = kb.theme_year_csv()
     return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=themes-by-year.csv"})
 
@@ -139,8 +138,7 @@ def recurring_args(args) -> dict:
     """Filters of the recurring findings (the same names in the page and the API)."""
     filters = filters_from(args)
     return {"theme": args.get("theme") or None, "min_docs": max(2, args.get("min_docs", 2, type=int)),
-            "doc_types": filters.doc_types, "year_from": filters.year_from, "year_to": filters.year_to,
-            "include_restricted": filters.include_restricted}
+            "doc_types": filters.doc_types, "year_from": filters.year_from, "year_to": filters.year_to}
 
 
 RECURRING_PAGE = 20  # groups per page of recurring findings
@@ -151,7 +149,7 @@ def recurring():
     wanted = recurring_args(request.args)
     with knowledge_base() as kb:
         groups = kb.recurring(**wanted)
-        years = sorted({y for t in kb.theme_years(wanted["include_restricted"]).values() for y in t})
+        years = sorted({y for t in kb.theme_years().values() for y in t})
     pages = max(1, -(-len(groups) // RECURRING_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     query = {k: v for k, v in request.args.to_dict().items() if k != "page"}
@@ -166,7 +164,7 @@ LIBRARY_PAGE = 100  # documents per page of the library
 @bp.get("/documents")
 def documents():
     with knowledge_base() as kb:
-        docs = kb.documents(include_restricted=can_see_restricted())
+        docs = kb.documents()
     pages = max(1, -(-len(docs) // LIBRARY_PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     return render_template("documents.html", documents=docs[(page - 1) * LIBRARY_PAGE:page * LIBRARY_PAGE],
@@ -176,7 +174,7 @@ def documents():
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str):
     with knowledge_base() as kb:
-        doc = kb.document(doc_id, include_restricted=can_see_restricted())
+        doc = kb.document(doc_id)
     by_section: dict = {}
     for p in doc["points"]:
         by_section.setdefault(p["section_id"], []).append(p)
@@ -186,12 +184,12 @@ def document(doc_id: str):
 @bp.get("/documents/<doc_id>/file")
 def document_file(doc_id: str):
     with knowledge_base() as kb:
-        path, name = kb.original_file(doc_id, include_restricted=can_see_restricted())
+        path, name = kb.original_file(doc_id)
     return send_file(path, as_attachment=True, download_name=name)
 
 
 @bp.get("/points/<int:point_id>")
 def point(point_id: int):
     with knowledge_base() as kb:
-        p = kb.point(point_id, include_restricted=can_see_restricted())
+        p = kb.point(point_id)
     return redirect(url_for("pages.document", doc_id=p["document_id"]) + f"#point-{point_id}")
