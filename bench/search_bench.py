@@ -35,11 +35,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.pipeline import prepare  # noqa: E402
-from kb import Filters, KnowledgeBase, Settings  # noqa: E402
-from kb.embedding import passage_text  # noqa: E402
-from kb.errors import IndexMismatch  # noqa: E402
-from kb.keyword import plan  # noqa: E402
+from kb.ingest.pipeline import prepare
+from kb import Filters, KnowledgeBase, Settings
+from kb.search.embedding import passage_text
+from kb.core.errors import IndexMismatch
+from kb.search.keyword import plan
 
 QUERIES = ["was not brought", "voice of the child", "information sharing between agencies",
            "professional curiosity", "escalation policy", "how is neglect identified early",

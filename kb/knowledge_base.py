@@ -13,16 +13,18 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import briefings, evaluation, statements, taxonomy
-from .embedding import make_embedder, model_id, passage_text
-from .errors import Forbidden, IngestError, KBError, NotFound, QueryError
-from .glossary import Glossary
-from .keyword import check_engine, make_keyword_index
-from .search import Filters, Searcher, SearchResponse
-from .settings import Settings
-from .store import Store
-from .themes import ThemeTagger, primary_themes
-from .vector_index import ANN_THRESHOLD, VectorIndex
+from kb.briefings import templates as briefings
+from kb.search import evaluation
+from kb.analysis import statements, taxonomy
+from kb.search.embedding import make_embedder, model_id, passage_text
+from kb.core.errors import Forbidden, IngestError, KBError, NotFound, QueryError
+from kb.search.glossary import Glossary
+from kb.search.keyword import check_engine, make_keyword_index
+from kb.search.searcher import Filters, Searcher, SearchResponse
+from kb.core.settings import Settings
+from kb.core.store import Store
+from kb.analysis.themes import ThemeTagger, primary_themes
+from kb.search.vector_index import ANN_THRESHOLD, VectorIndex
 
 
 @dataclass
@@ -82,7 +84,7 @@ class KnowledgeBase:
     def reader(self, public_only: bool) -> "Reader":
         """This knowledge base as one audience sees it (kb.reader): restricted documents
         hidden from every read when `public_only`, whatever the caller passes."""
-        from .reader import Reader
+        from kb.reader import Reader
         return Reader(self, public_only)
 
     def close(self) -> None:
@@ -99,8 +101,8 @@ class KnowledgeBase:
     @staticmethod
     def expand_sources(sources: Iterable[str]) -> list[str]:
         """Files, folders (recursively), globs and URLs, in a stable order."""
-        from ingest.fetch import is_url
-        from ingest.readers import READERS
+        from kb.ingest.fetch import is_url
+        from kb.ingest.readers import READERS
 
         out: list[str] = []
         for src in sources:
@@ -134,8 +136,8 @@ class KnowledgeBase:
         return IngestReport(outcomes)
 
     def _ingest_source(self, src: str, metadata: dict) -> IngestOutcome:
-        from ingest import metadata as meta_mod
-        from ingest.fetch import fetch, is_url
+        from kb.ingest import metadata as meta_mod
+        from kb.ingest.fetch import fetch, is_url
 
         limit = self.settings.max_file_bytes
         if is_url(src):
@@ -163,7 +165,7 @@ class KnowledgeBase:
         A file of the same name replaces the document it made; `replace` names a
         document to replace whatever the new file is called. `on_stage` hears
         what is being done ("reading", "tagging", "saving", "indexing")."""
-        from ingest.pipeline import prepare, sha256
+        from kb.ingest.pipeline import prepare, sha256
 
         stage = on_stage or (lambda _s: None)
         display = display or name
@@ -306,7 +308,7 @@ class KnowledgeBase:
         return doc
 
     def update_metadata(self, needle: str, **fields) -> dict:
-        from ingest import metadata as meta_mod
+        from kb.ingest import metadata as meta_mod
 
         doc = self.resolve(needle)
         merged = meta_mod.merge({k: doc[k] for k in meta_mod.FIELDS}, fields, source=doc["id"],
@@ -479,7 +481,7 @@ class KnowledgeBase:
                   include_restricted: bool = True) -> list[dict]:
         """Findings stated in several documents: groups with their representative statement,
         themes, documents and every instance with its citation (see kb.recurring)."""
-        from . import recurring
+        from kb.analysis import recurring
 
         if theme:
             self._theme(theme)
@@ -622,7 +624,7 @@ class KnowledgeBase:
                         include_restricted: bool = True, base_url: str | None = None):
         """The briefing as a Word, Markdown or HTML file (kb.export.Export). Refused when it quotes
         a restricted document and the asker may not see restricted documents."""
-        from . import export
+        from kb.briefings import export
 
         b = self.briefing(briefing_id, owner, include_restricted=True)
         restricted = sum(i["restricted"] for i in b["items"])

@@ -38,7 +38,7 @@ class Reader:
             if scope_flag:
                 bound.arguments["include_restricted"] = self.include_restricted
             if scope_filters:
-                from .search import Filters
+                from kb.search.searcher import Filters
                 bound.arguments["filters"] = replace(bound.arguments.get("filters") or Filters(),
                                                      include_restricted=self.include_restricted)
             return attr(*bound.args, **bound.kwargs)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from ingest.structure import HEADING, ITEM, TABLE_ROW, parse_text
+from kb.ingest.structure import HEADING, ITEM, TABLE_ROW, parse_text
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 

@@ -104,7 +104,7 @@ def test_seed_corpus_theme_and_statement_checks(real_home):
     report = [p for p in points if p["document_id"].startswith("002")]
     actions = [p for p in report if "ACTION FROM PREVIOUS LEARNING REVIEWS" in p["section_path"]]
     assert len(actions) >= 20 and all(p["statement_type"] == "action-taken" for p in actions)
-    from kb.statements import is_figures
+    from kb.analysis.statements import is_figures
     figures = [p for p in report if is_figures(p["text"])]
     assert len(figures) >= 30 and not [p["text"] for p in figures if p["statement_type"] == "finding"]
 

@@ -1,7 +1,7 @@
 import pytest
 
-from ingest.points import case_name, extract_points, is_data_row, split_sentences
-from ingest.structure import parse_text
+from kb.ingest.points import case_name, extract_points, is_data_row, split_sentences
+from kb.ingest.structure import parse_text
 from tests.conftest import SEEDS
 
 

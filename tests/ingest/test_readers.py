@@ -6,9 +6,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from ingest.points import extract_points
-from ingest.readers import read_document
-from ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, parse_text
+from kb.ingest.points import extract_points
+from kb.ingest.readers import read_document
+from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, parse_text
 from tests.conftest import SEEDS
 from tests.pdf_maker import font_path, render_text_as_pdf
 

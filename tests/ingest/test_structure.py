@@ -1,4 +1,4 @@
-from ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, clean_inline, join_lines, parse_text
+from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, clean_inline, join_lines, parse_text
 
 
 def kinds(doc):

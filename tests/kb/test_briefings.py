@@ -1,8 +1,8 @@
 """Briefing templates and layout (pure): where points go, numbering, questions, action plan."""
 import pytest
 
-from kb import briefings
-from kb.errors import QueryError
+from kb.briefings import templates as briefings
+from kb.core.errors import QueryError
 
 NAMES = briefings.Names(themes={"was-not-brought": "Was not brought", "voice-of-child": "Voice of the child"},
                         doc_types={"cspr": "Child Safeguarding Practice Review"},

@@ -1,6 +1,6 @@
 import math
 
-from kb.evaluation import normalise, score_query
+from kb.search.evaluation import normalise, score_query
 
 
 def test_normalise_rule():
@@ -22,7 +22,7 @@ def test_each_gold_counts_once_and_text_cut_at_1000():
 
 
 def test_scores_are_reported_per_kind_of_query():
-    from kb.evaluation import QueryScore, by_kind
+    from kb.search.evaluation import QueryScore, by_kind
 
     scores = [QueryScore("1", "a", 1.0, 1.0, 1.0, "keyword"), QueryScore("2", "b", 0.5, 0.0, 0.0, "keyword"),
               QueryScore("3", "c", 0.2, 0.4, 0.5, "paraphrase"), QueryScore("4", "d", 0.9, 0.9, 0.9)]

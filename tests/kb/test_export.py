@@ -9,9 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from kb import briefings
+from kb.briefings import templates as briefings
 from kb.cli import main
-from kb.errors import Forbidden
+from kb.core.errors import Forbidden
 
 SEVEN = [p.heading for p in briefings.template("seven-minute").parts]
 

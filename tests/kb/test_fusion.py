@@ -1,6 +1,6 @@
 import pytest
 
-from kb.fusion import apply_prior, dedupe, diversify, rrf
+from kb.search.fusion import apply_prior, dedupe, diversify, rrf
 
 
 def test_rrf_sums_reciprocal_ranks():

@@ -3,9 +3,9 @@ recorded with the index, and documents updated in place without a rebuild."""
 import pytest
 
 from kb import Filters
-from kb.errors import IndexMismatch
-from kb.keyword import make_keyword_index, plan
-from kb.selection import Selection
+from kb.core.errors import IndexMismatch
+from kb.search.keyword import make_keyword_index, plan
+from kb.search.selection import Selection
 from tests.conftest import make_kb
 
 POINTS = [

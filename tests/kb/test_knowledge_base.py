@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from kb.errors import IndexMismatch, NotFound
+from kb.core.errors import IndexMismatch, NotFound
 from tests.conftest import CORPUS, SEEDS, make_kb
 
 

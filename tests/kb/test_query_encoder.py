@@ -5,8 +5,8 @@ import sys
 import numpy as np
 import pytest
 
-from kb.embedding import SentenceTransformerEmbedder, resolve_model_path
-from kb.query_encoder import NumpyBertEncoder, supports
+from kb.search.embedding import SentenceTransformerEmbedder, resolve_model_path
+from kb.search.query_encoder import NumpyBertEncoder, supports
 
 TEXTS = ["was not brought", "Children were not taken to their health appointments.",
          "professional curiosity about the men around the baby", "WNB", "co-sleeping on a sofa after alcohol " * 30]
@@ -29,7 +29,7 @@ def test_numpy_query_embeddings_match_the_model():
 
 
 def test_a_query_is_embedded_without_importing_torch():
-    code = ("import sys; from kb.embedding import SentenceTransformerEmbedder as E; e = E('all-MiniLM-L6-v2'); "
+    code = ("import sys; from kb.search.embedding import SentenceTransformerEmbedder as E; e = E('all-MiniLM-L6-v2'); "
             "v = e.encode_query('voice of the child'); w = e.encode_query('voice of the child'); "
             "assert v is w and v.shape == (384,); print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -1,7 +1,7 @@
 """Recurring-finding groups as a pure function of points, tags and vectors."""
 import numpy as np
 
-from kb.recurring import find_groups, threshold
+from kb.analysis.recurring import find_groups, threshold
 
 
 def point(pid, doc, year, theme, conf=0.9, stype="finding"):

@@ -1,9 +1,9 @@
 """Search on the seed corpus with the fast hashing embedder (the keyword side carries these)."""
 import pytest
 
-from kb.errors import QueryError
-from kb.glossary import Glossary
-from kb.search import Filters, highlight_spans
+from kb.core.errors import QueryError
+from kb.search.glossary import Glossary
+from kb.search.searcher import Filters, highlight_spans
 
 
 def texts(response):
@@ -106,7 +106,7 @@ def test_real_words_are_never_corrected(seed_kb, query):
 
 
 def test_speller_corrects_only_words_nobody_knows():
-    from kb.spelling import Speller, english_words
+    from kb.search.spelling import Speller, english_words
 
     corpus = {"professional", "curiosity", "neglect", "sleeping"}
     speller = Speller(lambda w: w in corpus, lambda w: {"proffesional": "professional",

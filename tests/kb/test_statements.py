@@ -1,7 +1,7 @@
 """Statement types from labels, lead-ins, headings, wording and document type."""
 import pytest
 
-from kb.statements import is_figures, is_label, statement_type
+from kb.analysis.statements import is_figures, is_label, statement_type
 
 
 @pytest.mark.parametrize("text, context, path, doc_type, expected", [

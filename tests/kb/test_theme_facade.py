@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.errors import NotFound, QueryError
-from kb.search import Filters
+from kb.core.errors import NotFound, QueryError
+from kb.search.searcher import Filters
 from tests.conftest import make_kb
 
 
@@ -67,7 +67,7 @@ def test_search_filters_by_theme_and_statement_type(seed_kb):
 def test_editing_a_trigger_and_retagging_changes_the_tags(seed_home, tmp_path):
     import shutil
 
-    from kb.taxonomy import default_path
+    from kb.analysis.taxonomy import default_path
 
     home = tmp_path / "kb"
     shutil.copytree(seed_home, home)

@@ -3,9 +3,9 @@ heading and lead-in inheritance, weak triggers and exclusions (no embedder here:
 the lexical evidence alone), and document primary themes."""
 import pytest
 
-from kb.glossary import Glossary
-from kb.taxonomy import load, parse
-from kb.themes import ThemeTag, ThemeTagger, primary_themes
+from kb.search.glossary import Glossary
+from kb.analysis.taxonomy import load, parse
+from kb.analysis.themes import ThemeTag, ThemeTagger, primary_themes
 
 
 @pytest.fixture(scope="module")

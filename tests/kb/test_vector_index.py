@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from kb.errors import IndexMismatch
-from kb.selection import Selection
-from kb.vector_index import VectorIndex
+from kb.core.errors import IndexMismatch
+from kb.search.selection import Selection
+from kb.search.vector_index import VectorIndex
 
 
 def _rows(ids, doc, **kw):

@@ -13,7 +13,7 @@ import pytest
 
 from kb import Settings
 from tests.conftest import ROOT, test_settings
-from web import create_app
+from kb.web import create_app
 
 ADMIN, PASSWORD = "admin", "correct horse battery"
 RESTRICTED = "001-6a8283025a7b6d4f"  # marked restricted in these tests

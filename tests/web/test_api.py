@@ -119,8 +119,8 @@ def test_pages_load_nothing_from_other_sites_and_escape_document_text(client):
 
 
 def test_the_library_and_theme_pages_are_paginated(client, monkeypatch):
-    import web.pages
-    monkeypatch.setattr(web.pages, "LIBRARY_PAGE", 2)
+    from kb.web import pages
+    monkeypatch.setattr(pages, "LIBRARY_PAGE", 2)
     first = client.get("/documents").get_data(as_text=True)
     assert "page 1 of 2" in first and 'rel="next"' in first
     second = client.get("/documents?page=2").get_data(as_text=True)
@@ -133,10 +133,10 @@ def test_the_library_and_theme_pages_are_paginated(client, monkeypatch):
 
 
 def test_recurring_findings_are_paginated(client, monkeypatch):
-    import web.pages
+    from kb.web import pages
     everything = client.get("/api/recurring").get_json()
     assert len(everything) >= 2
-    monkeypatch.setattr(web.pages, "RECURRING_PAGE", 1)
+    monkeypatch.setattr(pages, "RECURRING_PAGE", 1)
     first = client.get("/recurring").get_data(as_text=True)
     second = client.get("/recurring?page=2").get_data(as_text=True)
     assert f"page 1 of {len(everything)}" in first and f"page 2 of {len(everything)}" in second

@@ -71,7 +71,7 @@ def test_a_visitors_briefings_become_the_users_on_login(client):
 
 
 def test_export_quoting_a_restricted_document_is_refused_anonymously(app, client):
-    from web.context import knowledge_base
+    from kb.web.context import knowledge_base
 
     public_point = _points(client, "was not brought", 1)[0]
     bid = _api(client, "POST", "/api/briefings", {"title": "To be restricted"}).get_json()["id"]
@@ -128,7 +128,7 @@ def test_recurring_page_and_api(client):
 
 
 def test_theme_by_year_page_csv_and_api_agree(app, client):
-    from web.context import knowledge_base
+    from kb.web.context import knowledge_base
 
     with app.app_context(), knowledge_base() as kb:
         counts = kb.store.theme_year_counts(include_restricted=False)

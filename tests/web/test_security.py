@@ -8,11 +8,11 @@ from click.testing import CliRunner
 
 from kb import Settings
 from kb.cli import main
-from kb.errors import ConfigError
+from kb.core.errors import ConfigError
 from tests.conftest import test_settings
 from tests.web.conftest import ADMIN, PASSWORD, RESTRICTED, csrf_of, login
-from web import create_app
-from web.security import HEADERS, LoginThrottle, check_serving, style_hashes
+from kb.web import create_app
+from kb.web.security import HEADERS, LoginThrottle, check_serving, style_hashes
 
 PUBLIC_DOC = "000-77e49d8702c71058"
 

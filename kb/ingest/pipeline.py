@@ -1,0 +1,50 @@
+"""From a document's bytes to its metadata, sections and learning points (no store, no index)."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from kb.core.errors import IngestError
+
+from kb.ingest import metadata
+from kb.ingest.points import extract_points
+from kb.ingest.readers import read_document
+
+
+@dataclass
+class PreparedDocument:
+    meta: dict
+    sections: list[dict] = field(default_factory=list)
+    points: list[dict] = field(default_factory=list)
+
+
+def document_id(source_name: str) -> str:
+    stem = PurePath(source_name).stem.lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
+    return slug[:80] or "document"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set[str]) -> PreparedDocument:
+    structure = read_document(data, source_name)
+    sections, points = extract_points(structure)
+    if not points:
+        raise IngestError(source_name, "no learning points found: the document has headings or tables only")
+    meta = metadata.merge(metadata.infer(structure, source_name), *overrides, source=source_name,
+                          doc_types=doc_types)
+    meta.update(
+        id=document_id(source_name),
+        source_name=source_name,
+        sha256=sha256(data),
+        page_count=structure.page_count,
+    )
+    return PreparedDocument(
+        meta=meta,
+        sections=[vars(s) for s in sections],
+        points=[vars(p) for p in points],
+    )

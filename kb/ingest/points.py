@@ -1,0 +1,197 @@
+"""Learning points: self-contained statements of learning with their citation.
+
+A learning point is one list item, one table row (with its column header as
+context) or one paragraph; long paragraphs are split at sentence boundaries.
+Each point keeps the heading path of its section, its page, its position, the
+lead-in sentence of its list and the case pseudonym its section is about.
+Tables of contents, glossaries, attendance and finance tables are left out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure
+
+MAX_POINT_CHARS = 600
+LEAD_IN_POINT_MIN = 150  # a lead-in shorter than this is context only
+
+_SKIP_SECTION = re.compile(
+    r"\b(contents|glossary|acronyms|abbreviations|membership|attendance|financial arrangements|"
+    r"expenditure|income|budget|contributions|references|bibliography)\b",
+    re.I,
+)
+_NUMERIC_CELL = re.compile(r"^[£$€]?\s*[-+]?\d[\d,.\s/%-]*(?:%|k|m)?\*?$", re.I)
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z&/.\-]{0,9}$")
+
+
+@dataclass
+class Section:
+    position: int
+    heading: str
+    level: int
+    path: list[str]
+    page: int | None = None
+
+
+@dataclass
+class LearningPoint:
+    position: int
+    text: str
+    kind: str
+    section: int | None  # position of the section in the document's section list
+    section_path: list[str] = field(default_factory=list)
+    page: int | None = None
+    context: str | None = None
+    case_name: str | None = None
+
+
+# ---------------------------------------------------------------- helpers
+
+def split_sentences(text: str, limit: int = MAX_POINT_CHARS) -> list[str]:
+    """Split text at sentence boundaries into pieces of at most about `limit` characters."""
+    if len(text) <= limit:
+        return [text]
+    sentences = re.split(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(])", text)
+    pieces: list[str] = []
+    current = ""
+    for s in sentences:
+        if current and len(current) + 1 + len(s) > limit:
+            pieces.append(current)
+            current = s
+        else:
+            current = f"{current} {s}".strip()
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def is_data_row(cells: list[str]) -> bool:
+    """A row of figures (attendance, finance, statistics) or of a table of contents."""
+    filled = [c for c in cells if c.strip()]
+    if not filled:
+        return True
+    numeric = sum(bool(_NUMERIC_CELL.match(c.strip())) for c in filled)
+    return numeric * 2 >= len(filled)
+
+
+def is_acronym_row(cells: list[str]) -> bool:
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) < 2:
+        return False
+    keys = filled[0::2]
+    return all(_ACRONYM.match(k) and sum(ch.isupper() for ch in k) >= 2 for k in keys)
+
+
+_QUOTED = re.compile(r"[‘'\"“]((?:Child|Baby|CHILD|BABY)\s+[A-Z]{1,2}|[A-Z][a-zA-Z]+)[’'\"”]")
+_CHILD_X = re.compile(r"\b(?:Child|Baby|CHILD|BABY)\s+([A-Z]{1,2})\b(?![a-z])")
+_AFTER_REVIEW = re.compile(
+    r"\b(?:Serious Case Review|SCR|CSPR|LCSPR|Learning Review|Practice Review|DHR)\s*[-–:]?\s*([A-Z][a-z]{2,})\b"
+)
+_IN_PARENS = re.compile(r"\(([A-Z][a-z]{2,})(?:\s*(?:&|and)\s*[Ss]iblings?)?\)")
+_NOT_NAMES = {
+    "The", "This", "Our", "And", "For", "Panel", "Subgroup", "Meeting", "Meetings", "Team", "Review",
+    "Reviews", "Report", "Learning", "Action", "Actions", "Recommendations", "Findings", "Process",
+    "Processes", "Covid", "Bromley", "London", "England", "Key",
+}
+
+
+def case_name(texts: list[str]) -> str | None:
+    """The case pseudonym named in a heading or lead-in, as published ("Child K", "Leo")."""
+    for text in texts:
+        if not text:
+            continue
+        for rx in (_QUOTED, _CHILD_X, _AFTER_REVIEW, _IN_PARENS):
+            for m in rx.finditer(text):
+                name = m.group(1) if rx is not _CHILD_X else f"Child {m.group(1)}"
+                name = " ".join(w if len(w) <= 2 else w.capitalize() for w in name.split())
+                if name.split()[0] in ("CHILD", "BABY"):
+                    name = name.split()[0].capitalize() + " " + name.split()[1]
+                if name in _NOT_NAMES:
+                    continue
+                return name
+    return None
+
+
+# ---------------------------------------------------------------- extraction
+
+def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[LearningPoint]]:
+    sections: list[Section] = []
+    points: list[LearningPoint] = []
+    stack: list[Section] = []
+    lead_in: str | None = None
+    seen_item_since_lead = False
+    # A lead-in ending with ':' right before a heading announces sub-sections
+    # ("The following has been achieved:" / "Serious Case Review Elizabeth" /
+    # ...): headings of that style nest under it, whatever their style's level,
+    # and carry the lead-in as context, until a heading of another style.
+    announced: tuple[int, int, str] | None = None  # (parent level, child style level, lead-in)
+    last_was_lead_in = False
+
+    def path() -> list[str]:
+        return [s.heading for s in stack]
+
+    def skipped() -> bool:
+        return any(_SKIP_SECTION.search(s.heading) for s in stack)
+
+    def add(block: Block, kind: str, context: str | None, text: str | None = None) -> None:
+        section_pos = stack[-1].position if stack else None
+        headings = list(reversed(path()))
+        case = case_name(headings[:2] + [context or ""])
+        text = block.text if text is None else text
+        offset = 0
+        for piece in split_sentences(text):
+            offset = text.find(piece, offset)
+            points.append(LearningPoint(
+                position=len(points), text=piece, kind=kind, section=section_pos,
+                section_path=path(), page=block.page_at(max(offset, 0)), context=context, case_name=case,
+            ))
+            offset += len(piece)
+
+    for block in doc.blocks:
+        if block.kind == HEADING:
+            level = max(block.level, 1)
+            if announced and level != announced[1]:
+                announced = None
+            if announced is None and stack and last_was_lead_in and level <= stack[-1].level:
+                announced = (stack[-1].level, level, lead_in)
+            if announced:
+                level = announced[0] + 1
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            sec = Section(position=len(sections), heading=block.text, level=level,
+                          path=path() + [block.text], page=block.page)
+            sections.append(sec)
+            stack.append(sec)
+            lead_in, seen_item_since_lead = (announced[2] if announced else None), False
+            last_was_lead_in = False
+            continue
+        last_was_lead_in = block.kind == PARAGRAPH and block.text.rstrip().endswith(":")
+        if skipped() or not _has_words(block.text):
+            continue
+        if block.kind == TABLE_ROW:
+            cells = block.cells or []
+            if block.header is None or is_data_row(cells) or is_acronym_row(cells):
+                continue  # header rows are context; figures and glossaries are not learning
+            header = " | ".join(c for c in block.header if c) or None
+            if header and is_data_row(block.header):
+                header = None
+            add(block, TABLE_ROW, header)
+        elif block.kind == ITEM:
+            seen_item_since_lead = True
+            add(block, ITEM, lead_in)
+        elif block.kind == PARAGRAPH:
+            if block.text.rstrip().endswith(":"):
+                if len(block.text) >= LEAD_IN_POINT_MIN:
+                    add(block, PARAGRAPH, None)
+                lead_in, seen_item_since_lead = block.text, False
+                continue
+            context = lead_in if (lead_in and not seen_item_since_lead) else None
+            if seen_item_since_lead:
+                lead_in = None
+            add(block, PARAGRAPH, context)
+    return sections, points
+
+
+def _has_words(text: str) -> bool:
+    return sum(c.isalpha() for c in text) >= 3

@@ -1,0 +1,262 @@
+"""Hybrid search: keyword (tantivy or whoosh BM25) and vector (faiss) rankings fused, then
+diversified. Filters run inside both engines; only the fused candidates are read from the store."""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+
+from kb.search import fusion
+from kb.core.errors import QueryError
+from kb.search.glossary import Glossary
+from kb.search.keyword import KeywordIndex, plan
+from kb.search.keyword.analysis import STOP_WORDS
+from kb.analysis.statements import is_figures, is_label
+from kb.search.selection import Selection
+from kb.search.spelling import Speller
+from kb.core.store import Store
+from kb.search.vector_index import VectorIndex
+
+CANDIDATES = 100
+KEYWORD_WEIGHT = 1.0
+VECTOR_WEIGHT = 1.0
+EXPANSION_WEIGHT = 0.8  # a third ranking: points that use an equivalent phrasing from the glossary
+RRF_K = 60
+SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
+SHORT_POINT_FACTOR = 0.75
+FIGURES_FACTOR = 0.8    # paragraphs of statistics report figures rather than learning
+MAX_PER_DOCUMENT = 6
+FACET_POOL = 50     # facets count over this many best matches (semantic search has no hard result set)
+THEME_FACTOR = 1.15 # a point carrying a theme the query is about
+
+
+@dataclass
+class Filters:
+    doc_types: list[str] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    documents: list[str] = field(default_factory=list)
+    statement_types: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    include_restricted: bool = True
+
+    def active(self) -> bool:
+        return bool(self.doc_types or self.publishers or self.year_from or self.year_to or self.documents
+                    or self.statement_types or self.themes or not self.include_restricted)
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    results: list[dict]
+    expansions: list[str] = field(default_factory=list)
+    did_you_mean: str | None = None
+    total_candidates: int = 0
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _default_analyze(text: str) -> list[str]:
+    from kb.search.keyword.tantivy_engine import _analyzer
+    return _analyzer().analyze(text)
+
+
+def highlight_spans(text: str, terms: list[str], analyze: Callable[[str], list[str]] | None = None
+                    ) -> list[tuple[int, int]]:
+    """Character spans of words in `text` whose stem (by `analyze`, the keyword engine's
+    analyser) matches one of the query's stems."""
+    analyze = analyze or _default_analyze
+    wanted = set()
+    for t in terms:
+        wanted.update(analyze(t))
+    spans = []
+    for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9'’-]*", text):
+        word = m.group(0)
+        toks = analyze(word)
+        if toks and toks[0] in wanted and word.lower() not in STOP_WORDS:
+            spans.append((m.start(), m.end()))
+    # a lone "not" or "no" is marked only as part of a marked phrase ("was not brought")
+    keep = []
+    for i, (start, end) in enumerate(spans):
+        if text[start:end].lower() in ("not", "no"):
+            near = [s for j, s in enumerate(spans) if j != i and (0 <= start - s[1] <= 5 or 0 <= s[0] - end <= 5)]
+            if not any(text[a:b].lower() not in ("not", "no") for a, b in near):
+                continue
+        keep.append((start, end))
+    return keep
+
+
+@lru_cache(maxsize=200_000)
+def text_features(text: str) -> tuple[bool, bool, str]:
+    """What ranking needs of a point's text: (a label or short, statistics, the key for repeats).
+    Cached: the same candidates come back query after query."""
+    short = len(text.split()) <= SHORT_POINT_WORDS or is_label(text)
+    return short, is_figures(text), " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+class Searcher:
+    """Runs one query against the indexes of a knowledge base."""
+
+    def __init__(self, store: Store, keyword: KeywordIndex, vectors: VectorIndex, embedder, glossary: Glossary,
+                 max_query_chars: int, tagger=None):
+        self.tagger = tagger
+        self.store = store
+        self.keyword = keyword
+        self.vectors = vectors
+        self.embedder = embedder
+        self.glossary = glossary
+        self.max_query_chars = max_query_chars
+        self._docs: dict[str, dict] = {}
+        self._docs_generation = -1
+        self._memo: OrderedDict = OrderedDict()
+        self.speller = Speller(keyword.is_known, keyword.suggest)
+
+    def documents(self) -> dict[str, dict]:
+        """Every document by id (a few thousand rows at most), read again when the store changes."""
+        gen = self.store.generation()
+        if gen != self._docs_generation:
+            self._docs, self._docs_generation = {d["id"]: d for d in self.store.documents()}, gen
+        return self._docs
+
+    def selection(self, filters: Filters) -> Selection | None:
+        """The filters as both engines take them; None when no document can match.
+        Publishers (matched as parts of names) and document ids become a set of documents."""
+        documents = None
+        if filters.documents or filters.publishers:
+            docs = self.documents().values()
+            wanted = [p.lower() for p in filters.publishers]
+            documents = frozenset(d["id"] for d in docs
+                                  if (not filters.documents or d["id"] in filters.documents)
+                                  and (not wanted or any(p in (d.get("publisher") or "").lower() for p in wanted)))
+            if not documents:
+                return None
+        return Selection(documents=documents, doc_types=frozenset(filters.doc_types), year_from=filters.year_from,
+                         year_to=filters.year_to, statement_types=frozenset(filters.statement_types),
+                         themes=frozenset(filters.themes), public_only=not filters.include_restricted)
+
+    @staticmethod
+    def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
+        short, figures, _key = text_features(point["text"])
+        prior = SHORT_POINT_FACTOR if short else 1.0
+        if figures:
+            prior *= FIGURES_FACTOR
+        if query_themes and query_themes & set(point["themes"] or ()):
+            prior *= THEME_FACTOR
+        return prior
+
+    def query_themes(self, query: str, qvec) -> set[str]:
+        """The themes a query is about, by the same tagger as the points (its words, its meaning)."""
+        if self.tagger is None:
+            return set()
+        return self._remember(("themes", query), lambda: {
+            t.theme for t in self.tagger.tag([{"text": query}], np.asarray([qvec]))[0]})
+
+    def expansions(self, query: str) -> list[str]:
+        return self._remember(("expand", query), lambda: self.glossary.expand(query))
+
+    def _remember(self, key, compute):
+        """A small LRU of what depends only on the query text (paging and facet clicks repeat it)."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        value = self._memo[key] = compute()
+        while len(self._memo) > 512:
+            self._memo.popitem(last=False)
+        return value
+
+    def validate(self, query: str) -> str:
+        query = " ".join((query or "").split())
+        if not query:
+            raise QueryError("the search query is empty")
+        if len(query) > self.max_query_chars:
+            raise QueryError(f"the search query is {len(query)} characters long; the limit is "
+                             f"{self.max_query_chars}. Use a few words or a short sentence.")
+        return query
+
+    def correct(self, query: str) -> str | None:
+        return self._remember(("correct", query, self.store.generation()), lambda: self.speller.correct(query))
+
+    def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
+               offset: int = 0) -> SearchResponse:
+        query = self.validate(query)
+        filters = filters or Filters()
+        did_you_mean = self.correct(query)
+        effective = did_you_mean or query
+        expansions = self.expansions(effective) if expand else []
+        selection = self.selection(filters) if filters.active() else Selection()
+        if selection is None:
+            return SearchResponse(query=query, results=[], expansions=expansions, did_you_mean=did_you_mean)
+
+        limit = CANDIDATES + offset + k
+        kw_hits = self.keyword.search(plan(effective, expansions, also=query if did_you_mean else ""), limit,
+                                      selection)
+        exp_hits = self.keyword.search(plan("", expansions), limit, selection) if expansions else []
+        qvec = self.embedder.encode_query(effective)
+        vec_hits = self.vectors.search(qvec, limit, selection)
+
+        query_themes = self.query_themes(effective, qvec)
+        kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}
+        vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
+        fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits], [p for p, _ in exp_hits]],
+                           weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT], k=RRF_K)
+        points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in fused])}
+        fused = [(pid, s) for pid, s in fused if pid in points]  # a point removed since the indexes were read
+        fused = fusion.apply_prior(fused, {pid: self._prior(points[pid], query_themes) for pid, _ in fused})
+        fused = fusion.dedupe(fused, {pid: text_features(points[pid]["text"])[2] for pid, _ in fused})
+        if len(filters.documents) != 1:
+            groups = {pid: points[pid]["document_id"] for pid, _ in fused}
+            fused = fusion.diversify(fused, groups, max_per_group=MAX_PER_DOCUMENT * max(1, (offset + k) // 10),
+                                     top=offset + k)
+        docs = self.documents()
+        facets = self._facets([(points[pid], docs[points[pid]["document_id"]]) for pid, _ in fused[:FACET_POOL]
+                               if points[pid]["document_id"] in docs])
+        terms = [effective] + expansions
+        results = []
+        for pid, score in fused[offset:offset + k]:
+            p = points[pid]
+            doc = docs.get(p["document_id"])
+            if doc is None:
+                continue
+            results.append({
+                "id": pid,
+                "text": p["text"],
+                "context": p["context"],
+                "document": {"id": doc["id"], "title": doc["title"], "publisher": doc["publisher"],
+                             "doc_type": doc["doc_type"], "year": doc["year"], "date": doc["date"]},
+                "section": p["section_path"],
+                "page": p["page"],
+                "position": p["position"],
+                "case_name": p["case_name"],
+                "statement_type": p["statement_type"],
+                "themes": p["themes"],
+                "score": round(score, 6),
+                "keyword_rank": kw_rank.get(pid),
+                "vector_rank": vec_rank.get(pid),
+                "highlights": highlight_spans(p["text"], terms, self.keyword.terms),
+            })
+        return SearchResponse(query=query, results=results, expansions=expansions,
+                              did_you_mean=did_you_mean, total_candidates=min(len(fused), FACET_POOL),
+                              facets=facets)
+
+    @staticmethod
+    def _facets(matches: list[tuple[dict, dict]]) -> dict[str, list[tuple[str, int]]]:
+        """Counts of theme, document type, statement type, year and publisher among the best matches."""
+        counts: dict[str, dict[str, int]] = {f: {} for f in ("theme", "doc_type", "statement_type", "year",
+                                                             "publisher")}
+        for point, doc in matches:
+            values = {"theme": point["themes"] or [], "doc_type": [doc["doc_type"]],
+                      "statement_type": [point["statement_type"]] if point["statement_type"] else [],
+                      "year": [str(doc["year"])] if doc["year"] else [],
+                      "publisher": [doc["publisher"]] if doc["publisher"] else []}
+            for facet, vals in values.items():
+                for v in vals:
+                    counts[facet][v] = counts[facet].get(v, 0) + 1
+        order = {"year": lambda kv: (-int(kv[0]), 0)}
+        return {f: sorted(c.items(), key=order.get(f, lambda kv: (-kv[1], kv[0]))) for f, c in counts.items()}
