@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from kb.ingest.pipeline import prepare
 from kb import Filters, KnowledgeBase, Settings
 from kb.search.embedding import passage_text
+from kb.analysis.tagging import classify
 from kb.core.errors import IndexMismatch
 from kb.search.keyword import plan
 
@@ -114,7 +115,7 @@ def build(kb, points: int, rows: list, source: Path | None) -> None:
             vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float32)
         embed_s += time.perf_counter() - e0
         if n_doc % len(src_docs) not in tags:
-            kb._classify(pts, vecs, meta)
+            classify(kb.tagger, pts, vecs, meta)
             tags[n_doc % len(src_docs)] = [(p["statement_type"], p["themes"], p["theme_tags"]) for p in pts]
         for p, (stype, themes, theme_tags) in zip(pts, tags[n_doc % len(src_docs)]):
             p.update(statement_type=stype, themes=themes, theme_tags=theme_tags)

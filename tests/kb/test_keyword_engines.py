@@ -89,8 +89,8 @@ def test_ingesting_a_document_updates_the_indexes_without_rebuilding(seed_kb, tm
     def no_rebuild(*_a, **_k):
         raise AssertionError("a full index rebuild")
 
-    monkeypatch.setattr(seed_kb, "_build_keyword", no_rebuild)
-    monkeypatch.setattr(seed_kb, "_build_vectors", no_rebuild)
+    monkeypatch.setattr(seed_kb.indexes, "_build_keyword", no_rebuild)
+    monkeypatch.setattr(seed_kb.indexes, "_build_vectors", no_rebuild)
     f = tmp_path / "new-review.txt"
     f.write_text("NEW REVIEW\n\nFINDINGS\n\nThe stepfather's history of violence was never checked by anyone.\n")
     report = seed_kb.ingest([str(f)])

@@ -148,7 +148,8 @@ def test_a_theme_is_read_a_page_at_a_time(seed_kb, monkeypatch):
     everything = seed_kb.theme("information-sharing")
     all_ids = [p["id"] for g in everything["documents"] for p in g["points"]]
     assert everything["pages"] == 1 and len(all_ids) == everything["points"] > 6
-    monkeypatch.setattr(type(seed_kb), "THEME_PAGE", 4)
+    from kb.services import analysis
+    monkeypatch.setattr(analysis, "THEME_PAGE", 4)
     pages = [seed_kb.theme("information-sharing", page=n) for n in range(1, everything["points"] // 4 + 2)]
     assert pages[0]["pages"] == -(-everything["points"] // 4)
     assert [p["id"] for t in pages for g in t["documents"] for p in g["points"]][:len(all_ids)] == all_ids

@@ -125,8 +125,8 @@ def test_the_library_and_theme_pages_are_paginated(client, monkeypatch):
     assert "page 1 of 2" in first and 'rel="next"' in first
     second = client.get("/documents?page=2").get_data(as_text=True)
     assert second.count("<tr>") < first.count("<tr>") + 1 and 'aria-current="page"' in second
-    from kb import KnowledgeBase
-    monkeypatch.setattr(KnowledgeBase, "THEME_PAGE", 3)
+    from kb.services import analysis
+    monkeypatch.setattr(analysis, "THEME_PAGE", 3)
     body = client.get("/api/themes/information-sharing?page=2").get_json()
     assert body["page"] == 2 and body["pages"] > 2
     assert sum(len(g["points"]) for g in body["documents"]) == 3
