@@ -11,20 +11,27 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kb.briefings.templates import ACTION_PLAN_COLUMNS, Layout
 from kb.core.errors import QueryError
 
-FORMATS = {
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
-    "md": ("text/markdown; charset=utf-8", "md"),
-    "html": ("text/html; charset=utf-8", "html"),
-}
 OWN_WORDS = ("Text in quotation marks is quoted exactly from the cited documents; "
              "everything else, including notes, is the author's own words.")
 NOTE_LABEL = "Note (author's own words):"
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One export format: `render` makes the file (bytes or text) from a briefing's layout."""
+    key: str  # the name in URLs, the API and `kb briefing export --format`
+    label: str  # what the briefing page's link says
+    mimetype: str
+    extension: str
+    render: Callable[[Layout, dt.date], bytes | str]
+    inline: bool = False  # the web app opens it as a page rather than downloading it
 
 
 @dataclass
@@ -35,14 +42,12 @@ class Export:
 
 
 def export(layout: Layout, fmt: str, made_on: dt.date | None = None) -> Export:
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
-    made_on = made_on or dt.date.today()
-    render = {"docx": to_docx, "md": to_markdown, "html": to_html}[fmt]
-    out = render(layout, made_on)
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        raise QueryError(f"unknown export format '{fmt}' (known: {', '.join(EXPORTERS)})")
+    out = exporter.render(layout, made_on or dt.date.today())
     data = out if isinstance(out, bytes) else out.encode("utf-8")
-    mimetype, ext = FORMATS[fmt]
-    return Export(data, f"{filename_stem(layout.title)}.{ext}", mimetype)
+    return Export(data, f"{filename_stem(layout.title)}.{exporter.extension}", exporter.mimetype)
 
 
 def filename_stem(title: str) -> str:
@@ -164,3 +169,13 @@ def to_docx(layout: Layout, made_on: dt.date) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+# The exporters, in the order the briefing page lists them. Adding one is a module with a
+# render function and an entry here: the CLI's --format, the API and the page's links follow.
+EXPORTERS: dict[str, Exporter] = {e.key: e for e in [
+    Exporter("docx", "Word (.docx)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "docx", to_docx),
+    Exporter("md", "Markdown (.md)", "text/markdown; charset=utf-8", "md", to_markdown),
+    Exporter("html", "Print-ready page", "text/html; charset=utf-8", "html", to_html, inline=True),
+]}

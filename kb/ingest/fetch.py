@@ -8,10 +8,8 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlparse
 
 from kb.core.errors import IngestError
+from kb.ingest import readers
 
-_TYPES = {"application/pdf": ".pdf", "text/html": ".html", "application/xhtml+xml": ".html",
-          "text/plain": ".txt", "text/markdown": ".md",
-          "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
 
 
 def is_url(text: str) -> bool:
@@ -34,7 +32,8 @@ def fetch(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str]:
         raise IngestError(url, f"larger than the limit of {max_bytes // (1024 * 1024)} MB")
     path = PurePosixPath(unquote(urlparse(url).path))
     name = path.name or "index"
-    if path.suffix.lower() not in (".pdf", ".html", ".htm", ".txt", ".md", ".docx") and ctype in _TYPES:
-        name = re.sub(r"[^A-Za-z0-9._-]+", "-", name) + _TYPES[ctype]
+    typed = readers.suffix_for_content_type(ctype)
+    if path.suffix.lower() not in readers.suffixes() and typed:
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", name) + typed
     host = urlparse(url).hostname or "web"
     return data, f"{host}-{name}" if not path.suffix else name

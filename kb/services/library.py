@@ -57,8 +57,9 @@ class Library:
     def expand_sources(sources: Iterable[str]) -> list[str]:
         """Files, folders (recursively), globs and URLs, in a stable order."""
         from kb.ingest.fetch import is_url
-        from kb.ingest.readers import READERS
+        from kb.ingest.readers import suffixes
 
+        readable = set(suffixes())
         out: list[str] = []
         for src in sources:
             if is_url(src):
@@ -66,7 +67,7 @@ class Library:
                 continue
             path = Path(src)
             if path.is_dir():
-                out += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
+                out += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in readable
                               and not p.name.endswith(".meta.json"))
             elif any(ch in src for ch in "*?["):
                 matches = sorted(glob.glob(src, recursive=True))

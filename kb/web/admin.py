@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
+from kb.ingest import readers
 from kb.web.auth import login_required
 from kb.web.context import current_user, knowledge_base
 
 bp = Blueprint("admin", __name__)
-
-ACCEPT = ".pdf,.docx,.html,.htm,.txt,.md"
-
 
 def metadata_from(form) -> dict:
     """Metadata fields of an upload or edit form; empty fields are left to inference."""
@@ -32,11 +30,11 @@ def upload():
         files = [f for f in request.files.getlist("files") if f and f.filename]
         if not files:
             flash("Choose at least one file to upload.", "error")
-            return render_template("upload.html", accept=ACCEPT), 400
+            return render_template("upload.html", accept=readers.accept(), formats=readers.described()), 400
         meta = metadata_from(request.form)
         jobs = [queue().submit(f.read(), f.filename, meta, current_user()) for f in files]
         return redirect(url_for("admin.jobs", id=[j.id for j in jobs]))
-    return render_template("upload.html", accept=ACCEPT)
+    return render_template("upload.html", accept=readers.accept(), formats=readers.described())
 
 
 @bp.get("/admin/jobs")
@@ -58,7 +56,7 @@ def edit(doc_id: str):
             flash("Saved.")
             return redirect(url_for("pages.document", doc_id=doc["id"]))
         doc = kb.resolve(doc_id)
-    return render_template("edit.html", doc=doc, accept=ACCEPT)
+    return render_template("edit.html", doc=doc, accept=readers.accept(), formats=readers.described())
 
 
 @bp.post("/documents/<doc_id>/replace")

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 
 from kb import KBError
 from kb.briefings import templates as formats
+from kb.briefings.export import EXPORTERS
 
 from kb.web.auth import safe_next
 from kb.web.context import briefing_owner, knowledge_base
@@ -72,7 +73,7 @@ def edit(briefing_id: int):
     session["briefing"] = b["id"]
     return render_template("briefing.html", b=b, tmpl=formats.template(b["template"]),
                            templates=formats.TEMPLATES.values(), themes=themes,
-                           standard_questions=formats.STANDARD_QUESTIONS)
+                           standard_questions=formats.STANDARD_QUESTIONS, exporters=EXPORTERS.values())
 
 
 @bp.post("/briefings/<int:briefing_id>")
@@ -112,10 +113,10 @@ def delete(briefing_id: int):
 
 @bp.get("/briefings/<int:briefing_id>/export.<fmt>")
 def export(briefing_id: int, fmt: str):
-    """Word and Markdown download; HTML opens as a print-ready page (add ?download=1 to save it)."""
+    """A download, or a page for an inline exporter (the print-ready HTML; add ?download=1 to save it)."""
     with knowledge_base() as kb:
         out = kb.export_briefing(briefing_id, fmt, briefing_owner(create=False) or "", base_url=request.host_url)
-    inline = fmt == "html" and not request.args.get("download")
+    inline = EXPORTERS[fmt].inline and not request.args.get("download")
     response = send_file(io.BytesIO(out.data), mimetype=out.mimetype, as_attachment=not inline,
                          download_name=out.filename)
     if inline:  # the print-ready page carries its own stylesheet (no external assets): admit exactly it

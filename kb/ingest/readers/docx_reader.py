@@ -8,6 +8,7 @@ import zipfile
 from kb.core.errors import IngestError
 
 from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure, clean_inline, squash
+from kb.ingest.readers.format import ReaderFormat
 
 
 def _para_kind(paragraph) -> tuple[str, int]:
@@ -62,3 +63,7 @@ def read(data: bytes, name: str) -> DocumentStructure:
     if title is None:
         title = next((b.text for b in blocks if b.kind == HEADING), None)
     return DocumentStructure(title=title, blocks=blocks)
+
+
+FORMAT = ReaderFormat("Word (.docx)", (".docx",),
+                      ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",), read)

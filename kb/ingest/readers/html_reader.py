@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure, squash
 from kb.ingest.readers.text_reader import decode
+from kb.ingest.readers.format import ReaderFormat
 
 _DROP = ["script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "svg", "iframe", "button"]
 _BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table", "ul", "ol", "div", "section",
@@ -78,3 +79,6 @@ def read(data: bytes, name: str) -> DocumentStructure:
     page_title = squash(soup.title.get_text()) if soup.title else None
     h1 = next((b.text for b in blocks if b.kind == HEADING), None)
     return DocumentStructure(title=h1 or page_title, blocks=blocks)
+
+
+FORMAT = ReaderFormat("web pages (.html)", (".html", ".htm"), ("text/html", "application/xhtml+xml"), read)

@@ -20,6 +20,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 from kb.core.errors import IngestError
 
 from kb.ingest.structure import DocumentStructure, RawBlock, blocks_from_raw
+from kb.ingest.readers.format import ReaderFormat
 
 
 ENCRYPTED = "the PDF is encrypted with a password; save an unprotected copy and ingest that"
@@ -186,3 +187,6 @@ def read(data: bytes, name: str) -> DocumentStructure:
         pass
     return DocumentStructure(title=str(meta_title) if meta_title else title, blocks=blocks,
                              page_count=len(reader.pages))
+
+
+FORMAT = ReaderFormat("PDF", (".pdf",), ("application/pdf",), read)

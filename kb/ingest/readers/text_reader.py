@@ -6,6 +6,7 @@ from charset_normalizer import from_bytes
 from kb.core.errors import IngestError
 
 from kb.ingest.structure import DocumentStructure, parse_text
+from kb.ingest.readers.format import ReaderFormat
 
 
 def decode(data: bytes, name: str) -> str:
@@ -26,3 +27,6 @@ def decode(data: bytes, name: str) -> str:
 
 def read(data: bytes, name: str) -> DocumentStructure:
     return parse_text(decode(data, name).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+FORMAT = ReaderFormat("text (.txt, .md)", (".txt", ".md", ".text", ".markdown"), ("text/plain", "text/markdown"), read)
