@@ -7,6 +7,20 @@ from kb.briefings.export import EXPORTERS
 from kb.cli.app import json_or_text, main, open_kb
 
 
+class _ExportFormat(click.Choice):
+    """The exporters' keys, read from the registry when asked (so a new exporter is offered)."""
+
+    def __init__(self):
+        super().__init__([])
+
+    @property
+    def choices(self):
+        return list(EXPORTERS)
+
+    @choices.setter
+    def choices(self, _value):
+        pass
+
 @main.group()
 def briefing():
     """Briefings for trainers: build them in the web app or here, export them to Word, Markdown, HTML."""
@@ -63,7 +77,7 @@ def briefing_show(ctx, briefing_id):
 
 @briefing.command(name="export")
 @click.argument("briefing_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), default="docx", show_default=True)
+@click.option("--format", "fmt", type=_ExportFormat(), default="docx", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write (default: the briefing's title with the format's extension).")
 @click.option("--base-url", help="Address of the web app for links back to passages (default KB_PUBLIC_URL).")

@@ -30,10 +30,16 @@ def fetch(url: str, max_bytes: int, timeout: float) -> tuple[bytes, str]:
         raise IngestError(url, f"could not be fetched ({reason})") from None
     if len(data) > max_bytes:
         raise IngestError(url, f"larger than the limit of {max_bytes // (1024 * 1024)} MB")
+    return data, download_name(url, ctype)
+
+
+def download_name(url: str, content_type: str) -> str:
+    """A file name for what a URL answered: its own name when a reader takes its suffix, else
+    with the suffix of the reader of its content type (a page's name gets the site's name)."""
     path = PurePosixPath(unquote(urlparse(url).path))
     name = path.name or "index"
-    typed = readers.suffix_for_content_type(ctype)
+    typed = readers.suffix_for_content_type(content_type)
     if path.suffix.lower() not in readers.suffixes() and typed:
         name = re.sub(r"[^A-Za-z0-9._-]+", "-", name) + typed
     host = urlparse(url).hostname or "web"
-    return data, f"{host}-{name}" if not path.suffix else name
+    return f"{host}-{name}" if not path.suffix else name

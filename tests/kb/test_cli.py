@@ -75,3 +75,18 @@ def test_commands_that_do_not_embed_never_import_torch(seed_kb):
                              env={"KB_EMBEDDER": "hash", "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
         assert out.returncode == 0, out.stderr
         assert "TORCH=False" in out.stderr, (args, out.stderr[-300:])
+
+
+def test_every_command_has_help():
+    import click
+
+    from kb.cli import main
+
+    def walk(command, path):
+        yield path, command
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, path + [name])
+
+    missing = [" ".join(p) for p, c in walk(main, ["kb"]) if not (c.help or "").strip()]
+    assert missing == []

@@ -144,3 +144,20 @@ def test_theme_by_year_page_csv_and_api_agree(app, client):
     assert "Download as CSV" in page and "Was not brought" in page
     theme = client.get("/themes/was-not-brought").get_data(as_text=True)
     assert 'class="timeline"' in theme and "learning points per year" in theme
+
+
+def test_the_briefing_page_and_api_offer_every_registered_exporter(client, monkeypatch):
+    from kb.briefings.export import EXPORTERS, Exporter
+
+    pid = _points(client, "was not brought", n=1)[0]
+    client.post("/briefings/add", data={"point_id": pid, "csrf_token": csrf_of(client)})
+    bid = client.get("/api/briefings").get_json()[0]["id"]
+    monkeypatch.setitem(EXPORTERS, "txt", Exporter("txt", "Plain text (.txt)", "text/plain; charset=utf-8", "txt",
+                                                   lambda layout, _day: layout.title + "\n"))
+    page = client.get(f"/briefings/{bid}").get_data(as_text=True)
+    for e in EXPORTERS.values():
+        assert f"/briefings/{bid}/export.{e.key}" in page and e.label in page
+    r = client.get(f"/briefings/{bid}/export.txt")
+    assert r.status_code == 200 and r.mimetype == "text/plain" and "attachment" in r.headers["Content-Disposition"]
+    api = client.get(f"/api/briefings/{bid}/export?format=txt")
+    assert api.status_code == 200 and api.get_data(as_text=True).strip()
