@@ -26,6 +26,8 @@ def _show_results(response: SearchResponse, **_) -> None:
         click.echo(f"Did you mean: {response.did_you_mean}")
     if response.expansions:
         click.echo(f"Also searched for: {', '.join(response.expansions)}")
+    if response.concepts:
+        click.echo(f"Also searched for theme: {', '.join(response.concepts)} (--no-themes leaves them out)")
     if not response.results:
         click.echo("No learning points found.")
     for n, r in enumerate(response.results, start=1):
@@ -46,15 +48,16 @@ def _show_results(response: SearchResponse, **_) -> None:
 @click.option("--statement", "statement_types", multiple=True, help="Statement type slug (repeatable).")
 @click.option("--theme", "themes", multiple=True, help="Theme slug (repeatable).")
 @click.option("--no-expand", is_flag=True, help="Do not add glossary equivalents to the query.")
+@click.option("--no-themes", is_flag=True, help="Do not favour points of the themes the query maps to.")
 @json_or_text(_show_results, data=lambda response, **_: response.results)
 @click.pass_context
-def search(ctx, query, k, doc_types, publishers, year, documents_, statement_types, themes, no_expand):
+def search(ctx, query, k, doc_types, publishers, year, documents_, statement_types, themes, no_expand, no_themes):
     """Search learning points: keyword and meaning, fused, each result cited."""
     year_from, year_to = years_option(year)
     filters = Filters(doc_types=list(doc_types), publishers=list(publishers), year_from=year_from,
                       year_to=year_to, documents=list(documents_), statement_types=list(statement_types),
                       themes=list(themes))
-    return open_kb(ctx).search(query, k=k, filters=filters, expand=not no_expand)
+    return open_kb(ctx).search(query, k=k, filters=filters, expand=not no_expand, concepts=not no_themes)
 
 
 def _scores_json(scores, **_) -> dict:

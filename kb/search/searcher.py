@@ -15,7 +15,8 @@ from kb.core.errors import QueryError
 from kb.search.glossary import Glossary
 from kb.search.keyword import KeywordIndex, plan
 from kb.search.keyword.analysis import STOP_WORDS
-from kb.analysis.statements import is_figures, is_label
+from kb.search.questions import content_of
+from kb.analysis.statements import is_label
 from kb.search.selection import Selection
 from kb.search.spelling import Speller
 from kb.core.store import Store
@@ -28,10 +29,15 @@ EXPANSION_WEIGHT = 0.8  # a third ranking: points that use an equivalent phrasin
 RRF_K = 60
 SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
 SHORT_POINT_FACTOR = 0.75
-FIGURES_FACTOR = 0.8    # paragraphs of statistics report figures rather than learning
 MAX_PER_DOCUMENT = 6
 FACET_POOL = 50     # facets count over this many best matches (semantic search has no hard result set)
-THEME_FACTOR = 1.15 # a point carrying a theme the query is about
+# Concept mapping, as bibliographic search maps free text to its controlled vocabulary: the
+# query is tagged with the taxonomy's themes by the points' own tagger (triggers, meaning), and
+# points carrying one of them rank higher. (A fourth ranking of the mapped themes' points by
+# similarity to the query, and a x0.8 prior on paragraphs of statistics, lost under
+# leave-one-query-out cross-validation: bench/search_cv.py; README, Search.)
+THEME_FACTOR = 1.15
+QUESTIONS = True    # keyword side searches a question's content, without its frame
 
 
 @dataclass
@@ -56,6 +62,7 @@ class SearchResponse:
     results: list[dict]
     expansions: list[str] = field(default_factory=list)
     did_you_mean: str | None = None
+    concepts: list[str] = field(default_factory=list)  # theme slugs also searched for
     total_candidates: int = 0
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
@@ -94,11 +101,11 @@ def highlight_spans(text: str, terms: list[str], analyze: Callable[[str], list[s
 
 
 @lru_cache(maxsize=200_000)
-def text_features(text: str) -> tuple[bool, bool, str]:
-    """What ranking needs of a point's text: (a label or short, statistics, the key for repeats).
+def text_features(text: str) -> tuple[bool, str]:
+    """What ranking needs of a point's text: (a label or short, the key for repeats).
     Cached: the same candidates come back query after query."""
     short = len(text.split()) <= SHORT_POINT_WORDS or is_label(text)
-    return short, is_figures(text), " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return short, " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 class Searcher:
@@ -143,10 +150,8 @@ class Searcher:
 
     @staticmethod
     def _prior(point: dict, query_themes: set[str] = frozenset()) -> float:
-        short, figures, _key = text_features(point["text"])
+        short, _key = text_features(point["text"])
         prior = SHORT_POINT_FACTOR if short else 1.0
-        if figures:
-            prior *= FIGURES_FACTOR
         if query_themes and query_themes & set(point["themes"] or ()):
             prior *= THEME_FACTOR
         return prior
@@ -184,7 +189,9 @@ class Searcher:
         return self._remember(("correct", query, self.store.generation()), lambda: self.speller.correct(query))
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
-               offset: int = 0) -> SearchResponse:
+               offset: int = 0, concepts: bool = True) -> SearchResponse:
+        """`expand`: also search the glossary's equivalents; `concepts`: also the points of the
+        themes the query maps to."""
         query = self.validate(query)
         filters = filters or Filters()
         did_you_mean = self.correct(query)
@@ -195,13 +202,14 @@ class Searcher:
             return SearchResponse(query=query, results=[], expansions=expansions, did_you_mean=did_you_mean)
 
         limit = CANDIDATES + offset + k
-        kw_hits = self.keyword.search(plan(effective, expansions, also=query if did_you_mean else ""), limit,
+        words = content_of(effective) if QUESTIONS else effective
+        kw_hits = self.keyword.search(plan(words, expansions, also=query if did_you_mean else ""), limit,
                                       selection)
         exp_hits = self.keyword.search(plan("", expansions), limit, selection) if expansions else []
         qvec = self.embedder.encode_query(effective)
         vec_hits = self.vectors.search(qvec, limit, selection)
 
-        query_themes = self.query_themes(effective, qvec)
+        query_themes = self.query_themes(effective, qvec) if concepts else set()
         kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}
         vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
         fused = fusion.rrf([[p for p, _ in kw_hits], [p for p, _ in vec_hits], [p for p, _ in exp_hits]],
@@ -209,7 +217,7 @@ class Searcher:
         points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in fused])}
         fused = [(pid, s) for pid, s in fused if pid in points]  # a point removed since the indexes were read
         fused = fusion.apply_prior(fused, {pid: self._prior(points[pid], query_themes) for pid, _ in fused})
-        fused = fusion.dedupe(fused, {pid: text_features(points[pid]["text"])[2] for pid, _ in fused})
+        fused = fusion.dedupe(fused, {pid: text_features(points[pid]["text"])[1] for pid, _ in fused})
         if len(filters.documents) != 1:
             groups = {pid: points[pid]["document_id"] for pid, _ in fused}
             fused = fusion.diversify(fused, groups, max_per_group=MAX_PER_DOCUMENT * max(1, (offset + k) // 10),
@@ -242,7 +250,9 @@ class Searcher:
                 "highlights": highlight_spans(p["text"], terms, self.keyword.terms),
             })
         return SearchResponse(query=query, results=results, expansions=expansions,
-                              did_you_mean=did_you_mean, total_candidates=min(len(fused), FACET_POOL),
+                              did_you_mean=did_you_mean,
+                              concepts=sorted(query_themes - set(filters.themes)),
+                              total_candidates=min(len(fused), FACET_POOL),
                               facets=facets)
 
     @staticmethod

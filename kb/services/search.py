@@ -17,13 +17,13 @@ class SearchService:
         self.store, self.taxonomy, self.searcher, self.indexes = store, taxonomy, searcher, indexes
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None, expand: bool = True,
-               offset: int = 0) -> SearchResponse:
+               offset: int = 0, concepts: bool = True) -> SearchResponse:
         """Learning points for a query, best first, each with its citation (see kb.search.searcher)."""
         filters = self.check_filters(filters)
         self.indexes.refresh(wait=False)
         if not self.store.point_count():
             return SearchResponse(query=query, results=[])
-        return self.searcher.search(query, k=k, filters=filters, expand=expand, offset=offset)
+        return self.searcher.search(query, k=k, filters=filters, expand=expand, offset=offset, concepts=concepts)
 
     def check_filters(self, filters: Filters | None) -> Filters | None:
         """Filters with every slug known to the taxonomy. A statement type given as a type

@@ -37,7 +37,8 @@ def search():
     offset = max(args.get("offset", 0, type=int), 0)
     with knowledge_base() as kb:
         response = kb.search(args.get("q", ""), k=k, filters=filters_from(args),
-                             expand=args.get("expand", "1") != "0", offset=offset)
+                             expand=args.get("expand", "1") != "0", offset=offset,
+                             concepts=args.get("concepts", "1") != "0")
     return jsonify(response.to_dict())
 
 

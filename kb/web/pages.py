@@ -90,15 +90,17 @@ def search():
     filters = filters_from(request.args)
     page = max(1, min(request.args.get("page", 1, type=int), MAX_PAGES))
     expand = request.args.get("expand", "1") != "0"
+    concepts = request.args.get("concepts", "1") != "0"
     with knowledge_base() as kb:
         if not q:
             themes = sorted(kb.themes(), key=lambda t: -t["points"])
             return render_template("search.html", q="", response=None, themes=themes[:12],
                                    filters=filters, facets=FACETS)
-        response = kb.search(q, k=PAGE_SIZE, filters=filters, expand=expand, offset=(page - 1) * PAGE_SIZE)
+        response = kb.search(q, k=PAGE_SIZE, filters=filters, expand=expand, offset=(page - 1) * PAGE_SIZE,
+                             concepts=concepts)
     pages = min(MAX_PAGES, max(1, -(-response.total_candidates // PAGE_SIZE)))
     return render_template("search.html", q=q, response=response, filters=filters, page=page, pages=pages,
-                           expand=expand, facets=FACETS, facet_keys=FACET_KEYS, themes=None,
+                           expand=expand, concepts=concepts, facets=FACETS, facet_keys=FACET_KEYS, themes=None,
                            selected={k: request.args.getlist(k) for k, _ in FACETS})
 
 

@@ -142,3 +142,14 @@ def test_recurring_findings_are_paginated(client, monkeypatch):
     assert f"page 1 of {len(everything)}" in first and f"page 2 of {len(everything)}" in second
     assert everything[0]["text"][:40] in first and everything[1]["text"][:40] in second
     assert first.count('class="group-card"') == second.count('class="group-card"') == 1
+
+
+def test_the_themes_a_query_maps_to_are_shown_and_can_be_turned_off(client):
+    page = client.get("/?q=children+who+were+not+brought+to+appointments").get_data(as_text=True)
+    assert "Also searched for theme:" in page and 'href="/themes/was-not-brought"' in page
+    assert "concepts=0" in page
+    off = client.get("/?q=children+who+were+not+brought+to+appointments&concepts=0").get_data(as_text=True)
+    assert "Also searched for theme:" not in off and "Themes are not searched for." in off
+    api = client.get("/api/search?q=children+who+were+not+brought+to+appointments").get_json()
+    assert "was-not-brought" in api["concepts"]
+    assert client.get("/api/search?q=children+who+were+not+brought&concepts=0").get_json()["concepts"] == []

@@ -1,0 +1,37 @@
+"""A practitioner's question is searched on the keyword side by its content, not its frame."""
+import pytest
+
+from kb.search.questions import content_of
+
+
+@pytest.mark.parametrize("question, content", [
+    ("what did reviews say about fathers?", "fathers"),
+    ("What are the lessons about disguised compliance?", "disguised compliance"),
+    ("how should we share information with schools?", "share information with schools"),
+    ("are there any reviews about drowning", "drowning"),
+    ("tell me about bruising in babies", "bruising in babies"),
+])
+def test_a_questions_frame_is_dropped(question, content):
+    assert content_of(question) == content
+
+
+@pytest.mark.parametrize("query", ["how is neglect identified early", "child protection plans not effective",
+                                   "was not brought", "what do we know"])
+def test_a_query_without_a_frame_or_with_nothing_else_is_kept(query):
+    assert content_of(query) == query
+
+
+def test_a_question_ranks_as_its_content_on_the_keyword_side(seed_kb):
+    from kb.search.keyword import plan
+
+    assert plan(content_of("what did the reviews say about escalation policy?"), []) == plan("escalation policy", [])
+    asked = seed_kb.search("what did the reviews say about escalation policy?", expand=False)
+    plain = seed_kb.search("escalation policy", expand=False)
+    assert asked.results[0]["keyword_rank"] == plain.results[0]["keyword_rank"] == 1
+
+
+def test_the_themes_a_query_maps_to_are_reported_and_can_be_turned_off(seed_kb):
+    on = seed_kb.search("children who were not brought to their appointments")
+    assert "was-not-brought" in on.concepts
+    off = seed_kb.search("children who were not brought to their appointments", concepts=False)
+    assert off.concepts == []
