@@ -148,7 +148,10 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
             ))
             offset += len(piece)
 
-    for block in doc.blocks:
+    contents = contents_blocks(doc.blocks)
+    for n, block in enumerate(doc.blocks):
+        if n in contents:
+            continue  # a contents page: never points, never the parent of the headings after it
         if block.kind == HEADING:
             level = max(block.level, 1)
             if announced and level != announced[1]:
@@ -195,3 +198,62 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
 
 def _has_words(text: str) -> bool:
     return sum(c.isalpha() for c in text) >= 3
+
+
+# A contents entry: a title, dot leaders (or a tab), a page number at the end:
+# "Introduction .......... 3", "3. AB1 – Family Circumstances and Key Practice Issues 4".
+_LEADERS = re.compile(r"(?:\.\s?){3,}|…{2,}|_{3,}|\t")
+_ENTRY = re.compile(r"^(?P<title>.*?[A-Za-z].*?)\s*(?:(?:\.\s?){2,}|…+|_{2,}|\t|\s)\s*(?P<page>\d{1,3})\s*$")
+_CONTENTS_HEADING = re.compile(r"^\s*(?:table of contents|contents|index|contents page)\s*:?\s*$", re.I)
+MIN_CONTENTS_RUN = 3
+
+
+# "Recommendation 3", "Appendix 2": a label and its own number, not a title and its page
+_LABEL_NUMBER = re.compile(r"^\W*(?:recommendation|finding|appendix|annex|priority|section|chapter|part|stage|"
+                           r"step|outcome|action|objective|point|phase|case|child|learning point|theme)\W*$", re.I)
+
+
+def _entry_page(text: str) -> int | None:
+    m = _ENTRY.match(text.strip())
+    if not m or len(m.group("title")) > 120:
+        return None
+    if not _LEADERS.search(text):
+        # without leaders, only a heading-like title: not "Recommendation 3", not a sentence
+        # and no figures: "Housing – 2", "Social Care – Good 3, Inadequate 1" are counts
+        title = m.group("title").strip()
+        long_words = re.findall(r"[A-Za-z][A-Za-z'’-]{3,}", title)
+        if (_LABEL_NUMBER.match(title) or not title[-1].isalnum() and title[-1] not in ")’'\""
+                or re.search(r"(?<![\w.])\d+(?![\w.])", re.sub(r"^\s*\d+(?:\.\d+)*\.?\s", "", title))
+                or (long_words and sum(w[0].isupper() for w in long_words) * 2 < len(long_words))):
+            return None
+    return int(m.group("page"))
+
+
+def contents_blocks(blocks: list[Block]) -> set[int]:
+    """The blocks of contents pages, by their shape whatever the page is called: runs of at least
+    three entries ending in page numbers that never go down (or any entry with dot leaders), each
+    line of a block counting, and the heading ("Contents", "Index", …) right before such a run."""
+    entry_pages: list[int | None] = []
+    for b in blocks:
+        lines = [l for l in b.text.split("\n") if l.strip()] if "\n" in b.text else [b.text]
+        pages = [_entry_page(l) for l in lines]
+        ok = all(p is not None for p in pages) and pages == sorted(pages)
+        entry_pages.append(pages[-1] if ok else None)
+    out: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        if entry_pages[i] is None:
+            i += 1
+            continue
+        j, last = i, entry_pages[i]
+        while j + 1 < len(blocks) and entry_pages[j + 1] is not None and entry_pages[j + 1] >= last:
+            j += 1
+            last = entry_pages[j]
+        run = range(i, j + 1)
+        leaders = sum(bool(_LEADERS.search(blocks[k].text)) for k in run)
+        if len(run) >= MIN_CONTENTS_RUN or leaders:
+            out.update(run)
+            if i > 0 and blocks[i - 1].kind == HEADING and _CONTENTS_HEADING.match(blocks[i - 1].text):
+                out.add(i - 1)
+        i = j + 1
+    return out

@@ -73,11 +73,16 @@ def squash(text: str) -> str:
 
 # ---------------------------------------------------------------- line patterns
 
+# Word writes its bullets as private-use glyphs of the Symbol and Wingdings fonts (U+F0B7 •,
+# U+F0A7 ▪, U+F076 ❖, U+F0D8 ➢, U+F0FC ✓, U+F0A8 □, U+F0E0 ➔) and its second-level bullet as
+# an "o" in Courier New: in a PDF made from Word they come through as those characters.
+_WORD_GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\uf0e0\uf06e\uf071"
 _BULLET = re.compile(
-    r"^\s*(?:[-–•▪●○◦◉❖➢➤►■□✓✔*·]|[\u2460-\u2473\u2776-\u277f\u2780-\u2793])\s*"
+    r"^\s*(?:[-–•▪●○◦◉❖➢➤►■□✓✔*·" + _WORD_GLYPHS + r"]|o(?=[ \t\u00a0]+\S)|"
+    r"[\u2460-\u2473\u2776-\u277f\u2780-\u2793])\s*"
 )
 _NUMBERED = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|\(?[ivx]{1,4}[.)])\s+")
-_GLYPHS = re.compile(r"^[\s◉❖➢➤►■□✓✔•▪●○◦\u2460-\u2473\u2776-\u277f\u2780-\u2793]+")
+_GLYPHS = re.compile(r"^[\s◉❖➢➤►■□✓✔•▪●○◦" + _WORD_GLYPHS + r"\u2460-\u2473\u2776-\u277f\u2780-\u2793]+")
 _END_PUNCT = tuple(".!?;:,")
 _PREFIXES_KEEP_HYPHEN = {
     "multi", "non", "pre", "inter", "intra", "co", "self", "cross", "well", "long", "short",

@@ -23,7 +23,7 @@ from kb.services.indexes import Indexes
 @dataclass
 class IngestOutcome:
     source: str
-    status: str  # ingested | unchanged | replaced | failed
+    status: str  # ingested | unchanged | replaced | duplicate | failed
     document_id: str | None = None
     points: int = 0
     reason: str | None = None
@@ -41,7 +41,7 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
     def summary(self) -> str:
-        return ", ".join(f"{self.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "failed"))
+        return ", ".join(f"{self.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "duplicate", "failed"))
 
 
 class Library:
@@ -139,8 +139,14 @@ class Library:
             overrides = [{k: target[k] for k in ("title", "publisher", "date", "year", "doc_type",
                                                  "visibility", "source_url") if target.get(k) is not None}
                          ] + overrides
-        if existing and existing["sha256"] == sha256(data) and _same_metadata(existing, overrides):
+        digest = sha256(data)
+        if existing and existing["sha256"] == digest and _same_metadata(existing, overrides):
             return IngestOutcome(display, "unchanged", existing["id"], self.store.point_count(existing["id"]))
+        twin = self.store.document_by_sha256(digest)
+        if twin and (not existing or twin["id"] != existing["id"]):
+            return IngestOutcome(display, "duplicate", twin["id"], self.store.point_count(twin["id"]),
+                                 reason=f"duplicate of {twin['id']} (“{twin['title']}”, ingested as "
+                                        f"{twin['source_name']}): the same content, not ingested again")
         stage("reading")
         try:
             prepared = prepare(data, name, overrides, set(self.taxonomy.document_types))

@@ -29,7 +29,8 @@ class Job:
     user: str | None
     status: str = "queued"           # queued | working | done | failed
     stage: str = "queued"
-    outcome: str | None = None       # ingested | replaced | unchanged
+    outcome: str | None = None       # ingested | replaced | unchanged | duplicate
+    note: str | None = None          # why a duplicate was not ingested again
     document_id: str | None = None
     title: str | None = None
     points: int = 0
@@ -89,6 +90,7 @@ class IngestQueue:
             outcome = self._kb.ingest_bytes(data, job.filename, [metadata], replace=replace, on_stage=stage)
             doc = self._kb.resolve(outcome.document_id)
             job.outcome, job.document_id, job.points = outcome.status, outcome.document_id, outcome.points
+            job.note = outcome.reason
             job.title, job.primary_themes = doc["title"], doc["primary_themes"]
             job.status = job.stage = "done"
         except KBError as exc:

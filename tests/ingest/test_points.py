@@ -62,3 +62,28 @@ def test_figures_rows_are_data():
     assert is_data_row(["2017/2018", "232"])
     assert is_data_row(["Foreword by the Chair", "2", "Children Looked After", "32"])
     assert not is_data_row(["Consult with other CDOPs", "SPOC to contact other CDOPs"])
+
+
+def test_a_contents_page_titled_index_gives_no_points_and_parents_no_heading():
+    from kb.ingest.structure import parse_text
+
+    text = ("SERIOUS CASE REVIEW AB1\n\nINDEX\n\nIntroduction .......... 3\n\nAnalysis .......... 5\n\n"
+            "Recommendations .......... 9\n\nINTRODUCTION\n\n1.1 The review was commissioned in 2018.\n\n"
+            "ANALYSIS\n\n5.1 Professionals did not give safer sleeping advice at every contact.\n")
+    sections, points = extract_points(parse_text(text))
+    assert [p.text for p in points] == ["1.1 The review was commissioned in 2018.",
+                                        "5.1 Professionals did not give safer sleeping advice at every contact."]
+    assert [p.section_path for p in points] == [["INTRODUCTION"], ["ANALYSIS"]]
+    assert "INDEX" not in [s.heading for s in sections]
+
+
+def test_contents_entries_without_leaders_are_known_by_their_page_numbers():
+    from kb.ingest.points import contents_blocks
+    from kb.ingest.structure import ITEM, PARAGRAPH, Block
+
+    toc = [Block(PARAGRAPH, "1. Introduction 3"), Block(PARAGRAPH, "2. Terms of reference 4"),
+           Block(PARAGRAPH, "3. AB1 – Family Circumstances and Key Practice Issues 4"),
+           Block(PARAGRAPH, "The review found that the family moved house 3 times in 12")]
+    assert contents_blocks(toc) == {0, 1, 2}
+    labels = [Block(ITEM, "Recommendation 1"), Block(ITEM, "Recommendation 2"), Block(ITEM, "Recommendation 3")]
+    assert contents_blocks(labels) == set()

@@ -49,3 +49,20 @@ def test_paragraph_broken_by_page_break_is_rejoined():
 def test_markdown_headings_give_levels():
     doc = parse_text("# Review\n\n## Findings\n\nText here.\n")
     assert [(b.kind, b.level) for b in doc.blocks[:2]] == [(HEADING, 1), (HEADING, 2)]
+
+
+def test_words_private_use_bullets_are_separate_items_with_their_lead_in():
+    from kb.ingest.points import extract_points
+
+    text = ("SAFER SLEEP\n\nThe NHS advises that parents should:\n\uf0b7 put the baby to sleep on their back\n"
+            "\uf0b7\tkeep the cot clear of bumpers and pillows\no\tnever share a sofa with the baby\n\n"
+            "Professionals gave this advice at every contact.\n")
+    _sections, points = extract_points(parse_text(text))
+    items = [p for p in points if p.kind == "item"]
+    assert [p.text for p in items] == ["put the baby to sleep on their back",
+                                          "keep the cot clear of bumpers and pillows",
+                                          "never share a sofa with the baby"]
+    assert all(p.context == "The NHS advises that parents should:" for p in items)
+    after = next(p for p in points if p.text.startswith("Professionals gave"))
+    assert after.kind == "paragraph" and not after.context
+    assert not any("\uf0b7" in p.text for p in points)

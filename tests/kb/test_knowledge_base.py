@@ -127,3 +127,23 @@ def test_changes_from_another_process_are_seen(tmp_path):
         assert reader.search("fathers").results
         writer.ingest([str(SEEDS["003"])])
         assert any(r["document"]["id"].startswith("003") for r in reader.search("neglect", k=20).results)
+
+
+def test_the_same_content_under_another_name_is_reported_as_a_duplicate_and_not_stored(seed_kb, tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import main
+    from tests.conftest import KEYWORD_ENGINE
+
+    before = seed_kb.stats()
+    copy = tmp_path / "learning-summary-final-v2.txt"
+    shutil.copy(SEEDS["000"], copy)
+    report = seed_kb.ingest([str(copy)])
+    outcome = report.outcomes[0]
+    assert outcome.status == "duplicate" and outcome.document_id == "000-77e49d8702c71058"
+    assert "duplicate of 000-77e49d8702c71058" in outcome.reason and "000_77e49d8702c71058.txt" in outcome.reason
+    assert report.summary() == "0 ingested, 0 replaced, 0 unchanged, 1 duplicate, 0 failed"
+    assert seed_kb.stats()["points"] == before["points"] and len(seed_kb.documents()) == 5
+    result = CliRunner().invoke(main, ["--home", str(seed_kb.home), "ingest", "--quiet", str(copy)],
+                                env={"KB_EMBEDDER": "hash", "KB_KEYWORD_ENGINE": KEYWORD_ENGINE})
+    assert result.exit_code == 0 and "duplicate of 000-77e49d8702c71058" in result.output

@@ -10,6 +10,11 @@ from kb.core.store.rows import SEP, doc_row, point_row
 
 
 class DocumentTables:
+    def document_by_sha256(self, digest: str) -> dict | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE sha256 = ? ORDER BY ingested_at LIMIT 1",
+                                (digest,)).fetchone()
+        return doc_row(row) if row else None
+
     def document_by_source(self, source_name: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM documents WHERE source_name = ?", (source_name,)).fetchone()
         return doc_row(row) if row else None
