@@ -32,7 +32,8 @@ def ingest(ctx, sources, title, publisher, date, doc_type, source_url, restricte
             bar.update(1)
             line = (f"{outcome.status:>9}  {outcome.source}" +
                     (f"  ({outcome.points} points, id {outcome.document_id})" if outcome.document_id else "") +
-                    (f"  — {outcome.reason}" if outcome.reason else ""))
+                    (f"  — {outcome.reason}" if outcome.reason else "") +
+                    "".join(f"\n           warning: {w}" for w in outcome.warnings))
             bar.write(line, file=sys.stderr if outcome.status == "failed" else sys.stdout)
 
         report = kb.ingest(todo, meta, progress=step)

@@ -21,8 +21,8 @@ _TYPE_PATTERNS: list[tuple[str, str]] = [
     ("cspr", r"child safeguarding practice review|\bl?cspr\b"),
     ("scr", r"serious case review"),
     ("rapid-review", r"rapid review"),
-    ("dhr", r"domestic homicide review"),
-    ("sar", r"safeguarding adults? review"),
+    ("dhr", r"domestic homicide review|\bdhr\b"),
+    ("sar", r"safeguarding adults? review|\bsar\b"),
     ("annual-report", r"annual report"),
     ("tabletop-review", r"table ?top review"),
     ("thematic-review", r"thematic review"),
@@ -30,34 +30,61 @@ _TYPE_PATTERNS: list[tuple[str, str]] = [
     ("learning-review", r"learning review"),
     ("learning-summary", r"learning summary|learning from reviews|learning brief|briefing|key findings"),
 ]
+# A title names the document's form before its subject: "Learning brief: serious case review
+# Child D" is a learning brief, "7-minute briefing: rapid review" a 7-minute briefing.
+_TITLE_ORDER = [_TYPE_PATTERNS[0], ("learning-summary", r"learning summary|learning brief|learning from reviews")
+                ] + _TYPE_PATTERNS[1:]
 
 _PUBLISHER = re.compile(
-    r"\b((?:[A-Z][A-Za-z'’,&-]+\s+){1,5}(?:Safeguarding Children(?:'s)? (?:Partnership|Board)|"
-    r"LSCB|Safeguarding Partnership|Safeguarding Adults Board))"
+    r"\b((?:(?:[A-Z][A-Za-z'’,&-]+|and|of|the)\s+){0,5}?(?:[A-Z][A-Za-z'’,&-]+\s+)"
+    r"(?:Safeguarding Children(?:'s|’s)? (?:Partnership|Board)|Children(?:'s|’s)? Safeguarding (?:Assurance )?Partnership|"
+    r"Safeguarding (?:Assurance )?Partnership|Safeguarding Adults Board|Community Safety Partnership|LSCB|"
+    r"(?:Borough|City|County|District|Metropolitan Borough) Council|NHS (?:Foundation )?Trust))"
 )
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
+# a date the document gives as its own: "Published: June 2019", "Last updated: 14 March 2025"
+_OWN_DATE = re.compile(
+    r"\b(?:published|publication date|date of publication|date published|last updated|updated|"
+    r"last reviewed|date of report|report date|final report|date)\s*(?:on|:|-|–)?\s*"
+    r"((?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTHS + r")\s+(?:19|20)\d\d|\d{1,2}/\d{1,2}/(?:19|20)\d\d|"
+    r"(?:19|20)\d\d-\d\d(?:-\d\d)?)", re.I)
+# years that belong to a cited statute or guidance, not to the document
+_CITED = re.compile(r"\b(?:Working Together(?: to Safeguard Children)?|Children(?:'s)? Act|Act|Regulations|"
+                    r"Care Act|Domestic Abuse Act|Guidance|Statutory Guidance|Framework)\s*\(?(?:19|20)\d\d\)?", re.I)
+# headings that open many documents and name none of them
+_GENERIC = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s*)?(?:introduction|contents|table of contents|index|executive summary|"
+                      r"summary|foreword|background|preface|overview|glossary|acknowledgements?)\s*:?\s*$", re.I)
+
+
+def _title(doc: DocumentStructure, source_name: str) -> str:
+    for candidate in [doc.hints.get("title"), doc.title] + [b.text for b in doc.blocks[:60] if b.kind == "heading"]:
+        if candidate and candidate.strip() and not _GENERIC.match(candidate):
+            return candidate.strip()
+    return Path(source_name).stem.replace("_", " ").replace("-", " ")
+
+
+def _doc_type(title: str, probe: str) -> str:
+    for slug, pattern in _TITLE_ORDER:
+        if re.search(pattern, title.lower()):
+            return slug
+    for slug, pattern in _TYPE_PATTERNS:
+        if re.search(pattern, probe):
+            return slug
+    return "other"
 
 
 def infer(doc: DocumentStructure, source_name: str) -> dict:
     head_text = " ".join(b.text for b in doc.blocks[:40])
-    title = (doc.title or "").strip() or Path(source_name).stem.replace("_", " ").replace("-", " ")
+    title = _title(doc, source_name)
     probe = f"{title} {head_text}".lower()
-    doc_type = "other"
-    for slug, pattern in _TYPE_PATTERNS:
-        if re.search(pattern, title.lower()):
-            doc_type = slug
-            break
-    else:
-        for slug, pattern in _TYPE_PATTERNS:
-            if re.search(pattern, probe):
-                doc_type = slug
-                break
-    years = _YEAR.findall(title) or _YEAR.findall(head_text)
+    own = doc.hints.get("date") or next((m.group(1) for m in _OWN_DATE.finditer(head_text)), None)
+    years = _YEAR.findall(own or "") or _YEAR.findall(title) or _YEAR.findall(_CITED.sub(" ", head_text))
     year = max(int(y) for y in years) if years else None
     m = _PUBLISHER.search(head_text)
-    publisher = m.group(1).strip() if m else None
-    return {"title": title[:300], "publisher": publisher, "date": str(year) if year else None,
-            "year": year, "doc_type": doc_type, "source_url": None, "visibility": "public"}
+    publisher = doc.hints.get("publisher") or (m.group(1).strip() if m else None)
+    return {"title": title[:300], "publisher": publisher, "date": own or (str(year) if year else None),
+            "year": year, "doc_type": _doc_type(title, probe), "source_url": None, "visibility": "public"}
 
 
 def load_sidecar(path: Path) -> dict:

@@ -18,6 +18,7 @@ class PreparedDocument:
     meta: dict
     sections: list[dict] = field(default_factory=list)
     points: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was not read, for the ingest report
 
 
 def document_id(source_name: str) -> str:
@@ -43,8 +44,16 @@ def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set
         sha256=sha256(data),
         page_count=structure.page_count,
     )
+    warnings = []
+    if structure.unread_pages:
+        pages = ", ".join(str(n) for n in structure.unread_pages)
+        plural = "s" if len(structure.unread_pages) > 1 else ""
+        warnings.append(f"page{plural} {pages} {'have' if plural else 'has'} no text layer (scanned image{plural}) "
+                        "and could not be read; run OCR on the PDF (e.g. ocrmypdf) and replace it to include "
+                        f"{'them' if plural else 'it'}")
     return PreparedDocument(
         meta=meta,
         sections=[vars(s) for s in sections],
         points=[vars(p) for p in points],
+        warnings=warnings,
     )

@@ -40,6 +40,10 @@ class DocumentStructure:
     title: str | None
     blocks: list[Block] = field(default_factory=list)
     page_count: int | None = None
+    # what the file itself says of its metadata (a web page's site name and dates, a PDF's
+    # properties): "publisher", "date", "title"; stronger than what is guessed from the text
+    hints: dict = field(default_factory=dict)
+    unread_pages: list[int] = field(default_factory=list)  # pages with images but no text (scanned)
 
 
 @dataclass

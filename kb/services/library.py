@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import glob
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -27,6 +27,7 @@ class IngestOutcome:
     document_id: str | None = None
     points: int = 0
     reason: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what of the document could not be read
 
 
 @dataclass
@@ -41,7 +42,9 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
     def summary(self) -> str:
-        return ", ".join(f"{self.count(s)} {s}" for s in ("ingested", "replaced", "unchanged", "duplicate", "failed"))
+        shown = [s for s in ("ingested", "replaced", "unchanged", "duplicate", "failed")
+                 if s != "duplicate" or self.count(s)]  # duplicates named only when there are some
+        return ", ".join(f"{self.count(s)} {s}" for s in shown)
 
 
 class Library:
@@ -178,7 +181,8 @@ class Library:
         if refresh:
             stage("indexing")
             self.indexes.refresh()
-        return IngestOutcome(display, "replaced" if existing else "ingested", doc["id"], len(prepared.points))
+        return IngestOutcome(display, "replaced" if existing else "ingested", doc["id"], len(prepared.points),
+                             warnings=prepared.warnings)
 
     def _free_id(self, wanted: str) -> str:
         taken = self.store.document_ids()

@@ -90,7 +90,7 @@ class IngestQueue:
             outcome = self._kb.ingest_bytes(data, job.filename, [metadata], replace=replace, on_stage=stage)
             doc = self._kb.resolve(outcome.document_id)
             job.outcome, job.document_id, job.points = outcome.status, outcome.document_id, outcome.points
-            job.note = outcome.reason
+            job.note = "; ".join([outcome.reason or ""] + outcome.warnings).strip("; ") or None
             job.title, job.primary_themes = doc["title"], doc["primary_themes"]
             job.status = job.stage = "done"
         except KBError as exc:

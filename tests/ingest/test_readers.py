@@ -126,3 +126,81 @@ def test_html_structure_and_chrome_dropped():
     assert item.context == "Practitioners told us:"
     row = next(p for p in points if p.kind == "table_row")
     assert row.text == "Train staff on escalation | Done"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("INTRODUCTION\n\nDomestic Homicide Review into the death of Adult A\n\nSouthend Community Safety Partnership\n\n"
+     "This review follows Working Together 2018 and the Domestic Abuse Act 2021.\n\nPublished: June 2019\n",
+     {"title": "Domestic Homicide Review into the death of Adult A", "doc_type": "dhr", "date": "June 2019",
+      "year": 2019, "publisher": "Southend Community Safety Partnership"}),
+    ("LEARNING BRIEF: SERIOUS CASE REVIEW CHILD D\n\nLancashire Children's Safeguarding Assurance Partnership\n\n"
+     "Last updated: 14 March 2025\n\nThe review found that fathers were not seen.\n",
+     {"doc_type": "learning-summary", "date": "14 March 2025", "year": 2025,
+      "publisher": "Lancashire Children's Safeguarding Assurance Partnership"}),
+    ("SERIOUS CASE REVIEW AB1\n\nLead Reviewer: Peter Ward Published: June 2019\n\n"
+     "Working Together 2023 says reviews should be published.\n",
+     {"doc_type": "scr", "date": "June 2019", "year": 2019}),
+    ("EXECUTIVE SUMMARY\n\nThe partnership reviewed its work in line with Working Together 2018.\n",
+     {"year": None, "title": "review"}),
+])
+def test_metadata_from_the_cover_not_from_headings_or_cited_statutes(text, expected):
+    from kb.ingest.metadata import infer
+    from kb.ingest.structure import parse_text
+
+    meta = infer(parse_text(text), "review.txt")
+    assert {k: meta[k] for k in expected} == expected
+
+
+CHROME_PAGE = """<!doctype html><html><head><title>Learning from reviews | Anytown Safeguarding Children Partnership</title>
+<meta name="description" content="Learning"></head><body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<div class="page"><ol class="breadcrumbs"><li><a href="/">Home</a></li><li>Practitioners</li></ol>
+<div id="content"><h1>Learning from local reviews</h1>
+<p>Professionals did not consider the impact of the father's drinking on the baby.</p>
+<ul><li>Health visitors should ask who else lives in the home.</li></ul>
+<div class="page-tools"><a href="#">Print this page</a> <a href="#">Share this page</a></div>
+<p>Last updated: 14 March 2025</p>
+<div class="feedback"><p>Was this page helpful?</p><button>Yes</button><button>No</button></div>
+<p>Working Together 2018 sets out the purpose of reviews.</p>
+</div></div><div class="cookie-banner"><p>We use cookies to make this site work.</p></div></body></html>"""
+
+
+def test_site_chrome_never_becomes_points_and_the_page_gives_its_site_and_date():
+    from kb.ingest.metadata import infer
+    from kb.ingest.points import extract_points
+
+    structure = read_document(CHROME_PAGE.encode(), "learning.html")
+    _sections, points = extract_points(structure)
+    texts = [p.text for p in points]
+    assert texts == ["Professionals did not consider the impact of the father's drinking on the baby.",
+                     "Health visitors should ask who else lives in the home.",
+                     "Working Together 2018 sets out the purpose of reviews."]
+    meta = infer(structure, "learning.html")
+    assert meta["publisher"] == "Anytown Safeguarding Children Partnership"
+    assert meta["date"] == "14 March 2025" and meta["year"] == 2025
+
+
+@needs_fonts
+def test_a_scanned_page_inside_a_text_pdf_is_reported_by_its_number(tmp_path, kb):
+    from fpdf import FPDF
+    from PIL import Image
+
+    scan = tmp_path / "scan.png"
+    Image.new("RGB", (400, 560), "white").save(scan)
+    pdf = FPDF(format="A4")
+    pdf.add_font("body", "", str(font_path()))
+    pdf.set_font("body", size=11)
+    texts = {1: "The health visitor did not see where the baby slept, and nobody asked who else lived there.",
+             3: "School nurses were not invited to the child protection conference about the older sister."}
+    for n in (1, 2, 3):
+        pdf.add_page()
+        if n == 2:
+            pdf.image(str(scan), x=10, y=10, w=190)
+        else:
+            pdf.multi_cell(0, 6, texts[n])
+    path = tmp_path / "review-with-scan.pdf"
+    pdf.output(str(path))
+    assert read_document(path.read_bytes(), path.name).unread_pages == [2]
+    outcome = kb.ingest([str(path)]).outcomes[0]
+    assert outcome.status == "ingested" and outcome.points == 2
+    assert outcome.warnings and outcome.warnings[0].startswith("page 2 has no text layer")

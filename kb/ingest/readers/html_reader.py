@@ -1,6 +1,8 @@
 """HTML pages from partnership websites: headings, lists, tables; chrome dropped."""
 from __future__ import annotations
 
+import re
+
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure, squash
@@ -67,18 +69,69 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
                 _walk(child, blocks)
 
 
+# site chrome, wherever a page puts it: by the class or id of its element, and by its words
+_CHROME_ATTR = re.compile(r"breadcrumb|share|social|feedback|cookie|print|skip|rating|helpful|back-to-top|"
+                          r"site-search|pagination|page-tools|last-updated|updated-date", re.I)
+_CHROME_TEXT = re.compile(
+    r"^(?:home|print(?: this page)?|share(?: this page)?(?: on \w+)?|email this page|"
+    r"was this page (?:useful|helpful)\??(?: yes no)?|yes|no|yes no|skip to (?:main )?content|back to top|"
+    r"(?:page )?last (?:updated|reviewed|modified)\b.*|(?:we use|this site uses) cookies\b.*|accept (?:all )?cookies.*|"
+    r"reject (?:all )?cookies.*|cookie settings|you are here:?.*)$", re.I)
+_UPDATED = re.compile(r"\b(?:last updated|page last updated|last reviewed|updated|published)\s*:?\s*(.{4,40}?\d{4})", re.I)
+_DATE_META = ("dcterms.modified", "dc.date.modified", "article:modified_time", "last-modified", "dcterms.date",
+              "dc.date", "article:published_time", "date")
+
+
+def _is_chrome(tag: Tag) -> bool:
+    if tag.attrs is None:
+        return False
+    attrs = " ".join([tag.get("id") or ""] + list(tag.get("class") or []) + [tag.get("aria-label") or ""])
+    return bool(attrs.strip()) and bool(_CHROME_ATTR.search(attrs)) and tag.name not in ("main", "article", "body")
+
+
+def _hints(soup: BeautifulSoup) -> dict:
+    """What the page says of itself: the site's name and the page's date."""
+    hints: dict = {}
+    site = soup.find("meta", attrs={"property": "og:site_name"})
+    if site and site.get("content"):
+        hints["publisher"] = squash(site["content"])
+    elif soup.title and re.search(r"\s[|–-]\s", soup.title.get_text()):
+        suffix = squash(re.split(r"\s[|–-]\s", soup.title.get_text())[-1])
+        if re.search(r"Partnership|Board|Council|LSCB|Trust", suffix):
+            hints["publisher"] = suffix
+    for key in _DATE_META:
+        tag = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})
+        if tag and tag.get("content"):
+            hints["date"] = tag["content"][:10]
+            break
+    if "date" not in hints:
+        text = soup.get_text(" ")
+        m = _UPDATED.search(text)
+        time_tag = soup.find("time")
+        if m:
+            hints["date"] = squash(m.group(1))
+        elif time_tag is not None:
+            hints["date"] = (time_tag.get("datetime") or time_tag.get_text())[:10].strip()
+    return hints
+
+
 def read(data: bytes, name: str) -> DocumentStructure:
     soup = BeautifulSoup(decode(data, name), "html.parser")
+    hints = _hints(soup)
     for tag in soup.find_all(_DROP):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo", "search"]}):
         tag.decompose()
+    for tag in [t for t in soup.find_all(True) if _is_chrome(t)]:
+        if not tag.decomposed:
+            tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     blocks: list[Block] = []
     _walk(root, blocks)
+    blocks = [b for b in blocks if b.kind == HEADING or not _CHROME_TEXT.match(b.text.strip())]
     page_title = squash(soup.title.get_text()) if soup.title else None
     h1 = next((b.text for b in blocks if b.kind == HEADING), None)
-    return DocumentStructure(title=h1 or page_title, blocks=blocks)
+    return DocumentStructure(title=h1 or page_title, blocks=blocks, hints=hints)
 
 
 FORMAT = ReaderFormat("web pages (.html)", (".html", ".htm"), ("text/html", "application/xhtml+xml"), read)

@@ -178,6 +178,8 @@ def read(data: bytes, name: str) -> DocumentStructure:
         raise IngestError(
             name, "the PDF has no text layer (scanned images only); it needs OCR before it can be ingested"
         )
+    unread = [n for n, (lines, page) in enumerate(zip(pages, reader.pages), start=1)
+              if not lines and _has_images(page)]
     pages = _drop_running_lines(pages)
     title, blocks = blocks_from_raw(_raw_blocks(pages), font_hints=True)
     meta_title = None
@@ -186,7 +188,17 @@ def read(data: bytes, name: str) -> DocumentStructure:
     except Exception:
         pass
     return DocumentStructure(title=str(meta_title) if meta_title else title, blocks=blocks,
-                             page_count=len(reader.pages))
+                             page_count=len(reader.pages), unread_pages=unread)
+
+
+def _has_images(page) -> bool:
+    """Whether a page draws an image (a scanned page has an image and no text)."""
+    try:
+        resources = page.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.values())
+    except Exception:  # noqa: BLE001 - an odd resource dictionary: treat the page as having none
+        return False
 
 
 FORMAT = ReaderFormat("PDF", (".pdf",), ("application/pdf",), read)
