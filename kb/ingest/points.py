@@ -21,6 +21,9 @@ _SKIP_SECTION = re.compile(
     r"expenditure|income|budget|contributions|references|bibliography)\b",
     re.I,
 )
+# sections left out that never hold sub-sections: a heading after one of them is not inside it
+# (in a PDF the next chapter's heading can come out a level below "Glossary of acronyms")
+_LEAF_SKIP = re.compile(r"\b(contents|glossary|acronyms|abbreviations|references|bibliography)\b", re.I)
 _NUMERIC_CELL = re.compile(r"^[£$€]?\s*[-+]?\d[\d,.\s/%-]*(?:%|k|m)?\*?$", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&/.\-]{0,9}$")
 
@@ -160,6 +163,8 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
                 announced = (stack[-1].level, level, lead_in)
             if announced:
                 level = announced[0] + 1
+            while stack and _LEAF_SKIP.search(stack[-1].heading):
+                stack.pop()
             while stack and stack[-1].level >= level:
                 stack.pop()
             sec = Section(position=len(sections), heading=block.text, level=level,

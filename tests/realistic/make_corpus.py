@@ -1,0 +1,260 @@
+"""Write review documents the way publishers make them, with their source as ground truth.
+
+Word files (python-docx) with heading styles, hand-numbered paragraphs with hanging indents,
+Word bullet and numbered lists, bordered tables with header rows, running headers and
+"Page N of M" footers, a cover page, a contents page with dot leaders (titled differently
+across documents), an acronym glossary and a two-column section; turned into PDF by
+LibreOffice headless, tagged and untagged. The text is drawn from the bundled seed reviews.
+
+    python tests/realistic/make_corpus.py [OUT]     (default: tests/realistic/fixtures)
+
+Needs Debian packages libreoffice-writer-nogui and fonts-dejavu-core. Writes, per document,
+NAME.docx, NAME.pdf (untagged), NAME.tagged.pdf and NAME.truth.json: the source units (every
+paragraph, list item and table row that is content, in order, with its nearest heading; a
+list's short lead-in is its items' context, not a unit) and
+what is not content (cover lines, contents entries, running header and footer, captions).
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, parse_text  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Spec:
+    name: str
+    title: str
+    publisher: str
+    published: str
+    doc_type: str
+    seed: str  # seed file prefix the text comes from
+    contents_title: str = "Contents"
+    numbered: bool = True  # hand-numbered paragraphs "3.1"
+    two_column_from: int | None = None  # chapter from which the text runs in two columns
+    glossary: bool = True
+    max_chapters: int = 12
+    skip_chapters: int = 0
+
+
+SPECS = [
+    Spec("scr-overview", "Serious Case Review: Child AB1 — Overview Report", "Cumbria Safeguarding Children Partnership",
+         "June 2019", "scr", "004", contents_title="Table of Contents"),
+    Spec("annual-report", "Annual Report 2019–2020", "Bromley Safeguarding Children Partnership", "October 2020",
+         "annual-report", "002", contents_title="Index", numbered=False, max_chapters=10),
+    Spec("audit-report", "Thematic Multi-Agency Audit: Serious Youth Violence", "Bromley Safeguarding Children Partnership",
+         "March 2023", "multi-agency-audit", "001", contents_title="Contents"),
+    Spec("learning-brief", "Learning Brief: Tabletop Reviews 2021–23", "Bromley Safeguarding Children Partnership",
+         "April 2023", "learning-summary", "000", contents_title="What is in this brief", numbered=False,
+         two_column_from=1, glossary=False),
+    Spec("dhr-report", "Domestic Homicide Review: Adult A", "Southend Community Safety Partnership", "May 2021",
+         "dhr", "002", contents_title="Index", skip_chapters=10, max_chapters=3),
+    Spec("neglect-audit", "Learning from the Multi-Agency Neglect Audit", "Bromley Safeguarding Children Board",
+         "November 2017", "multi-agency-audit", "003", contents_title="Contents"),
+]
+
+ACRONYMS = [("CAMHS", "Child and Adolescent Mental Health Service"), ("DNA", "Did Not Attend"),
+            ("GP", "General Practitioner"), ("MASH", "Multi-Agency Safeguarding Hub"), ("WNB", "Was Not Brought")]
+
+
+def _field(run, instr: str) -> None:
+    """A Word field (PAGE, NUMPAGES) inside a run."""
+    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == instr:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {instr} "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
+def _columns(section, n: int) -> None:
+    cols = section._sectPr.find(qn("w:cols"))
+    if cols is None:
+        cols = OxmlElement("w:cols")
+        section._sectPr.append(cols)
+    cols.set(qn("w:num"), str(n))
+    cols.set(qn("w:space"), "708")
+
+
+def _chapters(seed: str, limit: int, skip: int = 0) -> list[tuple[str, list]]:
+    """The seed's level-1 sections with their blocks: (heading, [blocks])."""
+    path = next((ROOT / "corpus").glob(f"{seed}_*.txt"))
+    structure = parse_text(path.read_text(encoding="utf-8"))
+    chapters: list[tuple[str, list]] = []
+    for b in structure.blocks:
+        if b.kind == HEADING and (b.level <= 1 or not chapters):
+            chapters.append((b.text, []))
+        elif chapters:
+            chapters[-1][1].append(b)
+    chapters = [(h, bs) for h, bs in chapters if any(b.kind != HEADING for b in bs)]
+    return chapters[skip:skip + limit]
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\[([^\]]+)\]\(#\)", r"\1", text)
+    return re.sub(r"</?[iu]>", "", text).strip()
+
+
+def write_docx(spec: Spec, path: Path) -> dict:
+    d = docx.Document()
+    styles = d.styles
+    styles["Normal"].font.name = "DejaVu Sans"
+    styles["Normal"].font.size = Pt(10.5)
+    units: list[dict] = []
+    chrome: list[str] = []
+    sec = d.sections[0]
+    sec.different_first_page_header_footer = True
+    header = sec.header.paragraphs[0]
+    header.text = f"{spec.publisher} — {spec.title}"
+    chrome.append(header.text)
+    foot = sec.footer.paragraphs[0]
+    run = foot.add_run("Page ")
+    _field(foot.add_run(), "PAGE")
+    foot.add_run(" of ")
+    _field(foot.add_run(), "NUMPAGES")
+    chrome.append("Page N of M")
+    # cover
+    cover = [spec.publisher, spec.title, f"Published: {spec.published}", "Lead Reviewer: Independent Author"]
+    d.add_paragraph(spec.publisher).runs[0].font.size = Pt(14)
+    t = d.add_paragraph()
+    r = t.add_run(spec.title)
+    r.font.size, r.bold = Pt(26), True
+    d.add_paragraph(f"Published: {spec.published}")
+    d.add_paragraph("Lead Reviewer: Independent Author").runs[-1].add_break(WD_BREAK.PAGE)
+    chrome += cover
+    chapters = _chapters(spec.seed, spec.max_chapters, spec.skip_chapters)
+    # contents page with dot leaders and page numbers (estimated: the shape is what matters)
+    d.add_paragraph(spec.contents_title, style="Heading 1")
+    chrome.append(spec.contents_title)
+    for n, (heading, _blocks) in enumerate(chapters, start=1):
+        entry = f"{n}. {heading.title()}" if spec.numbered else heading.title()
+        p = d.add_paragraph()
+        p.paragraph_format.tab_stops.add_tab_stop(Cm(16), alignment=2, leader=1)  # right, dots
+        p.add_run(f"{entry}\t{2 + n}")
+        chrome.append(entry)
+    d.paragraphs[-1].runs[-1].add_break(WD_BREAK.PAGE)
+    if spec.glossary:
+        d.add_paragraph("Glossary of acronyms", style="Heading 1")
+        chrome.append("Glossary of acronyms")
+        table = d.add_table(rows=1, cols=2)
+        table.style = "Table Grid"
+        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Acronym", "Meaning"
+        for a, m in ACRONYMS:
+            row = table.add_row().cells
+            row[0].text, row[1].text = a, m
+        chrome += ["Acronym Meaning"] + [f"{a} {m}" for a, m in ACRONYMS]
+    for n, (heading, blocks) in enumerate(chapters, start=1):
+        if spec.two_column_from is not None and n == spec.two_column_from:
+            new = d.add_section(WD_SECTION.CONTINUOUS)
+            _columns(new, 2)
+        chapter = f"{n}. {heading.title()}" if spec.numbered else heading.title()
+        d.add_paragraph(chapter, style="Heading 1")
+        sub = None
+        para_no = 0
+        table_rows: list[list[str]] = []
+
+        def flush_table():
+            if not table_rows:
+                return
+            width = max(len(r) for r in table_rows)
+            tbl = d.add_table(rows=0, cols=width)
+            tbl.style = "Table Grid"
+            header_cells = table_rows[0] + [""] * (width - len(table_rows[0]))
+            for r in table_rows:
+                cells = tbl.add_row().cells
+                for i, c in enumerate(r[:width]):
+                    cells[i].text = c
+            for r in table_rows[1:]:
+                filled = [c for c in r if c.strip()]
+                figures = sum(bool(re.fullmatch(r"[£$€]?[\d,.%/ -]+", c.strip())) for c in filled)
+                glossary = re.search(r"glossary|acronym|abbreviation", f"{chapter} {sub or ''}", re.I)
+                if figures * 2 >= len(filled) or glossary:  # figures, contents entries, acronyms: not learning
+                    chrome.append(" ".join(filled))
+                    continue
+                units.append({"kind": TABLE_ROW, "text": " ".join(c for c in r if c), "cells": r,
+                              "header": header_cells, "heading": sub or chapter})
+            chrome.append(" ".join(c for c in header_cells if c))
+            table_rows.clear()
+
+        for b in blocks:
+            text = _clean(b.text)
+            if not text:
+                continue
+            if b.kind != TABLE_ROW:
+                flush_table()
+            if b.kind == HEADING:
+                sub = text
+                d.add_paragraph(text, style="Heading 2")
+            elif b.kind == ITEM:
+                d.add_paragraph(text, style="List Bullet")
+                units.append({"kind": ITEM, "text": text, "heading": sub or chapter})
+            elif b.kind == TABLE_ROW and b.cells:
+                table_rows.append([_clean(c) for c in b.cells])
+            elif b.kind == PARAGRAPH and text.endswith(":") and len(text) < 150:
+                d.add_paragraph(text)  # a list's lead-in: the context of its items, not a point of its own
+            elif b.kind == PARAGRAPH:
+                if spec.numbered and not text.endswith(":"):
+                    para_no += 1
+                    p = d.add_paragraph(f"{n}.{para_no}\t{text}")
+                    p.paragraph_format.left_indent = Cm(1.25)
+                    p.paragraph_format.first_line_indent = Cm(-1.25)
+                    units.append({"kind": PARAGRAPH, "text": f"{n}.{para_no} {text}", "heading": sub or chapter})
+                else:
+                    d.add_paragraph(text)
+                    units.append({"kind": PARAGRAPH, "text": text, "heading": sub or chapter})
+        flush_table()
+    d.save(str(path))
+    return {"title": spec.title, "publisher": spec.publisher, "published": spec.published,
+            "doc_type": spec.doc_type, "units": units, "not_content": chrome}
+
+
+def to_pdf(docx_path: Path, out_dir: Path, tagged: bool) -> Path:
+    """LibreOffice headless, as publishers' "Save as PDF" does; tagged or not."""
+    flt = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"%s"}}' % ("true" if tagged else "false")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", flt,
+                        "--outdir", tmp, str(docx_path)], check=True, capture_output=True, timeout=300)
+        made = Path(tmp) / (docx_path.stem + ".pdf")
+        target = out_dir / (docx_path.stem + (".tagged.pdf" if tagged else ".pdf"))
+        target.write_bytes(made.read_bytes())
+    return target
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    out.mkdir(parents=True, exist_ok=True)
+    for spec in SPECS:
+        path = out / f"{spec.name}.docx"
+        truth = write_docx(spec, path)
+        for tagged in (False, True):
+            to_pdf(path, out, tagged)
+        (out / f"{spec.name}.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False))
+        print(f"{spec.name}: {len(truth['units'])} source units")
+
+
+if __name__ == "__main__":
+    main()
