@@ -230,6 +230,12 @@ def _type_raw_block(rb: RawBlock, font_hints: bool = False) -> list[_Typed]:
             rows.append(_Typed(TABLE_ROW, " | ".join(c for c in cells if c), page, cells=cells))
         return rows
 
+    if rb.heading_hint and len(lines) <= 3 and _NUMBERED.match(lines[0]):
+        # a numbered heading in the heading font, wrapped onto a second line: one heading
+        text = join_lines(lines)
+        if len(text) <= 150 and not text.endswith("."):
+            return [_Typed(HEADING, text.rstrip(":"), page, style="numbered", hint=True)]
+
     if any(is_bullet_line(l) or _NUMBERED.match(l) for l in lines):
         out: list[_Typed] = []
         pending: list[str] = []  # lines before the first marker
