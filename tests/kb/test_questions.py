@@ -25,9 +25,11 @@ def test_a_question_ranks_as_its_content_on_the_keyword_side(seed_kb):
     from kb.search.keyword import plan
 
     assert plan(content_of("what did the reviews say about escalation policy?"), []) == plan("escalation policy", [])
-    asked = seed_kb.search("what did the reviews say about escalation policy?", expand=False)
-    plain = seed_kb.search("escalation policy", expand=False)
-    assert asked.results[0]["keyword_rank"] == plain.results[0]["keyword_rank"] == 1
+    asked = seed_kb.search("what did the reviews say about escalation policy?", k=30, expand=False)
+    plain = seed_kb.search("escalation policy", k=30, expand=False)
+    ranks = lambda r: {x["id"]: x["keyword_rank"] for x in r.results if x["keyword_rank"]}  # noqa: E731
+    shared = ranks(asked).keys() & ranks(plain).keys()
+    assert len(shared) >= 5 and all(ranks(asked)[i] == ranks(plain)[i] for i in shared)
 
 
 def test_the_themes_a_query_maps_to_are_reported_and_can_be_turned_off(seed_kb):
