@@ -110,6 +110,38 @@ def _join_fragments(group, page_no: int, height: float) -> _Line:
     )
 
 
+def _width(line: _Line) -> float:
+    return len(line.text) * line.size * 0.5  # the same rough estimate as _join_fragments
+
+
+def _in_reading_order(lines: list[_Line], page_width: float) -> list[_Line]:
+    """Two-column pages read column by column. A page is in two columns when many of its lines
+    start right of the middle while the lines on the left end before them; a line that spans
+    both (a heading across the page, a running header) closes the columns above it, which are
+    read left then right, and stands in its place."""
+    if len(lines) < 6:
+        return lines
+    split = page_width * 0.45
+    right = [l for l in lines if l.x >= split]
+    left = [l for l in lines if l.x < split]
+    if len(right) < 0.3 * len(lines) or not left:
+        return lines
+    starts = min(l.x for l in right)
+    narrow_left = [l for l in left if l.x + _width(l) <= starts + 10]
+    if len(narrow_left) < 0.6 * len(left):
+        return lines
+    out: list[_Line] = []
+    columns: tuple[list[_Line], list[_Line]] = ([], [])
+    for l in lines:  # top to bottom
+        if l.x < split and l.x + _width(l) > starts + 10:  # spans both columns
+            out += columns[0] + columns[1]
+            columns = ([], [])
+            out.append(l)
+        else:
+            columns[0 if l.x < split else 1].append(l)
+    return out + columns[0] + columns[1]
+
+
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
 
 
@@ -158,6 +190,7 @@ def _raw_blocks(pages: list[list[_Line]]) -> list[RawBlock]:
             new_block = (
                 prev is None
                 or (prev.y - l.y) > spacing * 1.35
+                or prev.y < l.y - 1  # back up the page: the next column
                 or heading != blocks[-1].heading_hint
             )
             if new_block:
@@ -171,7 +204,8 @@ def _raw_blocks(pages: list[list[_Line]]) -> list[RawBlock]:
 def read(data: bytes, name: str) -> DocumentStructure:
     reader = _open(data, name)
     try:
-        pages = [_page_lines(p, i + 1) for i, p in enumerate(reader.pages)]
+        pages = [_in_reading_order(_page_lines(p, i + 1), float(p.mediabox.width))
+                 for i, p in enumerate(reader.pages)]
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise IngestError(name, f"corrupt or truncated PDF ({exc})") from None
     if not any(pages):
