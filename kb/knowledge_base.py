@@ -57,9 +57,9 @@ class KnowledgeBase:
         self.indexes = Indexes(settings, self.store, self.embedder, self.model)
         self.keyword, self.vectors = self.indexes.keyword, self.indexes.vectors
         self.tagger = ThemeTagger(self.taxonomy, self.glossary, self.embedder, cache_dir=self.home)
-        self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
-                                 settings.max_query_chars, self.tagger)
         cache = GenerationCache(self.store)
+        self.searcher = Searcher(self.store, self.keyword, self.vectors, self.embedder, self.glossary,
+                                 settings.max_query_chars, self.tagger, cache)
         self.library = Library(settings, self.store, self.taxonomy, self.tagger, self.embedder, self.indexes, cache)
         self.analysis = Analysis(self.store, self.taxonomy, self.tagger, self.indexes, cache, self.library)
         self.briefing_service = Briefings(settings, self.store, self.taxonomy, self.library, self.analysis)

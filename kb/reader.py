@@ -25,8 +25,7 @@ class Reader:
         attr = getattr(self._kb, name)
         if name.startswith("_") or not callable(attr):
             return attr
-        signature = inspect.signature(attr)
-        scope_flag, scope_filters = "include_restricted" in signature.parameters, "filters" in signature.parameters
+        signature, scope_flag, scope_filters = _scope_of(getattr(attr, "__func__", attr), hasattr(attr, "__self__"))
         if not (scope_flag or scope_filters):
             return attr
 
@@ -44,3 +43,13 @@ class Reader:
             return attr(*bound.args, **bound.kwargs)
 
         return scoped
+
+
+@functools.lru_cache(maxsize=256)
+def _scope_of(function, bound: bool) -> tuple[inspect.Signature, bool, bool]:
+    """A facade method's signature as called (without `self` when bound), read once since a
+    reader is made per request, and whether it takes the audience flag or search filters."""
+    signature = inspect.signature(function)
+    if bound:
+        signature = signature.replace(parameters=list(signature.parameters.values())[1:])
+    return signature, "include_restricted" in signature.parameters, "filters" in signature.parameters

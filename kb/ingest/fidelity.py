@@ -24,6 +24,14 @@ def _heading(text: str) -> str:
     return re.sub(r"^(?:\d+(?:\.\d+)*\.?\s+)", "", norm(text))
 
 
+def _nearest(point: dict) -> str:
+    """A point's nearest heading, from its section path (a list from the reader, a " › " string
+    from the store)."""
+    path = point["section_path"] or []
+    path = path.split(" › ") if isinstance(path, str) else path
+    return _heading(path[-1] if path else "")
+
+
 @dataclass
 class Fidelity:
     units: int
@@ -58,9 +66,7 @@ def measure(units: list[dict], points: list[dict], page_texts: list[str] | None 
                 break
     recovered = [ui for ui, u in enumerate(normed_units) if u and covered[ui] >= 0.9 * len(u)]
     right_heading = [ui for ui in recovered
-                     if all(_heading((points[pi]["section_path"] or [""])[-1] if isinstance(points[pi]["section_path"], list)
-                                     else points[pi]["section_path"].split(" › ")[-1]) == _heading(units[ui]["heading"])
-                            for pi in owners[ui])]
+                     if all(_nearest(points[pi]) == _heading(units[ui]["heading"]) for pi in owners[ui])]
     in_source = sum(any(np_ in u for u in normed_units) for np_ in normed_points if np_)
     pages_right = None
     if page_texts is not None:

@@ -31,7 +31,8 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set[str]) -> PreparedDocument:
+def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set[str],
+            digest: str | None = None) -> PreparedDocument:
     structure = read_document(data, source_name)
     sections, points = extract_points(structure)
     if not points:
@@ -41,7 +42,7 @@ def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set
     meta.update(
         id=document_id(source_name),
         source_name=source_name,
-        sha256=sha256(data),
+        sha256=digest or sha256(data),
         page_count=structure.page_count,
     )
     warnings = []

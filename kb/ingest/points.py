@@ -16,14 +16,15 @@ from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, Docu
 MAX_POINT_CHARS = 600
 LEAD_IN_POINT_MIN = 150  # a lead-in shorter than this is context only
 
+# Sections left out of the learning points. The first kind never holds sub-sections: a heading
+# after one of them is not inside it (in a PDF the next chapter's heading can come out a level
+# below "Glossary of acronyms").
+_LEAF_SECTIONS = "contents|glossary|acronyms|abbreviations|references|bibliography"
+_LEAF_SKIP = re.compile(rf"\b({_LEAF_SECTIONS})\b", re.I)
 _SKIP_SECTION = re.compile(
-    r"\b(contents|glossary|acronyms|abbreviations|membership|attendance|financial arrangements|"
-    r"expenditure|income|budget|contributions|references|bibliography)\b",
+    rf"\b({_LEAF_SECTIONS}|membership|attendance|financial arrangements|expenditure|income|budget|contributions)\b",
     re.I,
 )
-# sections left out that never hold sub-sections: a heading after one of them is not inside it
-# (in a PDF the next chapter's heading can come out a level below "Glossary of acronyms")
-_LEAF_SKIP = re.compile(r"\b(contents|glossary|acronyms|abbreviations|references|bibliography)\b", re.I)
 _NUMERIC_CELL = re.compile(r"^[£$€]?\s*[-+]?\d[\d,.\s/%-]*(?:%|k|m)?\*?$", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&/.\-]{0,9}$")
 
@@ -236,14 +237,9 @@ def _entry_page(text: str) -> int | None:
 
 def contents_blocks(blocks: list[Block]) -> set[int]:
     """The blocks of contents pages, by their shape whatever the page is called: runs of at least
-    three entries ending in page numbers that never go down (or any entry with dot leaders), each
-    line of a block counting, and the heading ("Contents", "Index", …) right before such a run."""
-    entry_pages: list[int | None] = []
-    for b in blocks:
-        lines = [l for l in b.text.split("\n") if l.strip()] if "\n" in b.text else [b.text]
-        pages = [_entry_page(l) for l in lines]
-        ok = all(p is not None for p in pages) and pages == sorted(pages)
-        entry_pages.append(pages[-1] if ok else None)
+    three entries ending in page numbers that never go down (or any entry with dot leaders), and
+    the heading ("Contents", "Index", …) right before such a run."""
+    entry_pages = [_entry_page(b.text) for b in blocks]
     out: set[int] = set()
     i = 0
     while i < len(blocks):

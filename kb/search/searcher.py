@@ -11,6 +11,7 @@ from typing import Callable
 import numpy as np
 
 from kb.search import fusion
+from kb.core.cache import GenerationCache
 from kb.core.errors import QueryError
 from kb.search.glossary import Glossary
 from kb.search.keyword import KeywordIndex, plan
@@ -112,25 +113,21 @@ class Searcher:
     """Runs one query against the indexes of a knowledge base."""
 
     def __init__(self, store: Store, keyword: KeywordIndex, vectors: VectorIndex, embedder, glossary: Glossary,
-                 max_query_chars: int, tagger=None):
+                 max_query_chars: int, tagger=None, cache: GenerationCache | None = None):
         self.tagger = tagger
+        self.cache = cache or GenerationCache(store)
         self.store = store
         self.keyword = keyword
         self.vectors = vectors
         self.embedder = embedder
         self.glossary = glossary
         self.max_query_chars = max_query_chars
-        self._docs: dict[str, dict] = {}
-        self._docs_generation = -1
         self._memo: OrderedDict = OrderedDict()
         self.speller = Speller(keyword.is_known, keyword.suggest)
 
     def documents(self) -> dict[str, dict]:
         """Every document by id (a few thousand rows at most), read again when the store changes."""
-        gen = self.store.generation()
-        if gen != self._docs_generation:
-            self._docs, self._docs_generation = {d["id"]: d for d in self.store.documents()}, gen
-        return self._docs
+        return self.cache.get(("documents by id",), lambda: {d["id"]: d for d in self.store.documents()})
 
     def selection(self, filters: Filters) -> Selection | None:
         """The filters as both engines take them; None when no document can match.

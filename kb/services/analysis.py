@@ -128,8 +128,7 @@ class Analysis:
             return next((p for p in cache[doc_id] if evaluation.words(p["text"]).startswith(want)), None)
 
         if not self.store.point_count():
-            raise KBError(f"the knowledge base in {self.library.settings.home_path} is empty: "
-                          "ingest the documents first")
+            raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first")
         return evaluation.evaluate_themes(labels, find, [t.slug for t in self.taxonomy.themes])
 
     # ------------------------------------------------------------ recurring findings

@@ -152,7 +152,7 @@ class Library:
                                         f"{twin['source_name']}): the same content, not ingested again")
         stage("reading")
         try:
-            prepared = prepare(data, name, overrides, set(self.taxonomy.document_types))
+            prepared = prepare(data, name, overrides, set(self.taxonomy.document_types), digest)
         except IngestError as exc:
             raise IngestError(display, exc.reason) from None
         prepared.meta["id"] = existing["id"] if existing else self._free_id(prepared.meta["id"])
