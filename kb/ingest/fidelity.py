@@ -74,6 +74,10 @@ def measure(units: list[dict], points: list[dict], page_texts: list[str] | None 
         good, page = 0, 0
         for ui in recovered:
             probe = normed_units[ui][:60]
+            cited = (points[owners[ui][0]]["page"] or 0) - 1
+            if page <= cited < len(normed_pages) and probe in normed_pages[cited]:
+                good, page = good + 1, cited  # text found on more than one page (a running title)
+                continue
             while page < len(normed_pages) and probe not in normed_pages[page]:
                 page += 1
             if page == len(normed_pages):  # the probe crosses a page break: search again from the start

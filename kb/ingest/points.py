@@ -25,6 +25,13 @@ _SKIP_SECTION = re.compile(
     rf"\b({_LEAF_SECTIONS}|membership|attendance|financial arrangements|expenditure|income|budget|contributions)\b",
     re.I,
 )
+# A cover's or title page's record of the document, which feeds its metadata: "Published: June
+# 2019", "Lead Reviewer: Peter Ward", "Version 2.1"
+_COVER_LINE = re.compile(r"^\s*(?:published|date (?:of )?publication|publication date|date published|date|"
+                         r"(?:lead |independent |overview )*(?:reviewer|author)s?|report (?:author|writer)|"
+                         r"written by|prepared by|commissioned by|version|status|classification)\b\s*[:\-–]?\s*\S",
+                         re.I)
+COVER_LINE_MAX = 100
 _NUMERIC_CELL = re.compile(r"^[£$€]?\s*[-+]?\d[\d,.\s/%-]*(?:%|k|m)?\*?$", re.I)
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z&/.\-]{0,9}$")
 
@@ -190,6 +197,8 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
             seen_item_since_lead = True
             add(block, ITEM, lead_in)
         elif block.kind == PARAGRAPH:
+            if len(block.text) <= COVER_LINE_MAX and _COVER_LINE.match(block.text) and not block.text.endswith("."):
+                continue  # the document's own record (date, author): metadata, not learning
             if block.text.rstrip().endswith(":"):
                 if len(block.text) >= LEAD_IN_POINT_MIN:
                     add(block, PARAGRAPH, None)

@@ -51,6 +51,7 @@ class RawBlock:
     lines: list[str]
     page: int | None = None
     heading_hint: bool = False  # e.g. a PDF line set in a larger font
+    continues: bool = False  # carries on the paragraph before it, cut by a column or page break
 
 
 # ---------------------------------------------------------------- inline clean-up
@@ -120,9 +121,11 @@ def join_lines(lines: list[str]) -> str:
             out = line
             continue
         m = re.search(r"(\w+)-$", out)
-        if m and line[:1].islower() and not out.endswith("--"):
-            prefix = m.group(1).lower()
-            out = out + line if prefix in _PREFIXES_KEEP_HYPHEN else out[:-1] + line
+        prefix = m.group(1).lower() if m and not out.endswith("--") else None
+        if prefix in _PREFIXES_KEEP_HYPHEN and line[:1].isalpha():  # "multi-" / "Agency": "multi-Agency"
+            out = out + line
+        elif prefix and line[:1].islower():
+            out = out[:-1] + line
         else:
             out = out + " " + line
     return squash(out)
@@ -207,6 +210,7 @@ class _Typed:
     cells: list[str] | None = None
     hint: bool = False
     page_breaks: list[tuple[int, int]] = field(default_factory=list)
+    continues: bool = False
 
 
 def _type_raw_block(rb: RawBlock, font_hints: bool = False) -> list[_Typed]:
@@ -287,7 +291,7 @@ def _merge_broken_paragraphs(typed: list[_Typed]) -> list[_Typed]:
     for t in typed:
         prev = out[-1] if out else None
         if (
-            prev is not None and t.kind == PARAGRAPH and t.text[:1].islower()
+            prev is not None and t.kind == PARAGRAPH and (t.text[:1].islower() or t.continues)
             and (prev.kind in (PARAGRAPH, ITEM) or (prev.kind == HEADING and prev.style == "title"))
             and not prev.text.endswith((".", "!", "?", ":", ";"))
         ):
@@ -345,7 +349,10 @@ def blocks_from_raw(raw: list[RawBlock], font_hints: bool = False) -> tuple[str 
     raw = drop_repeated_navigation(raw)
     typed: list[_Typed] = []
     for rb in raw:
-        typed.extend(_type_raw_block(rb, font_hints))
+        parts = _type_raw_block(rb, font_hints)
+        if parts and rb.continues:
+            parts[0].continues = True
+        typed.extend(parts)
     typed = _merge_broken_paragraphs(typed)
     typed = _short_runs_to_items(typed)
 

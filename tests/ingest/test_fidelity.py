@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from kb.ingest.fidelity import measure
+from kb.ingest.fidelity import measure, norm
+from kb.ingest.metadata import infer
 from kb.ingest.points import extract_points
 from kb.ingest.readers import read_document
 
@@ -43,60 +44,42 @@ def test_wrong_headings_and_pages_are_counted():
     assert f.right_page == pytest.approx(2 / 3)  # the third starts on page 2, cited as page 1
 
 
-# What the readers achieve now, per file: (own point, right heading, most not content, right page).
-# The targets are 0.97 / 0.97 / 0.03 / 1.00 (the PDF-fidelity issue).
-BASELINE = {
-    "annual-report.docx": (0.90, 0.99, 0.03, None), "annual-report.pdf": (0.90, 1.00, 0.01, 0.99),
-    "audit-report.docx": (1.00, 0.98, 0.04, None), "audit-report.pdf": (1.00, 1.00, 0.03, 1.00),
-    "dhr-report.docx": (1.00, 1.00, 0.09, None), "dhr-report.pdf": (1.00, 1.00, 0.03, 1.00),
-    "learning-brief.docx": (1.00, 0.98, 0.06, None), "learning-brief.pdf": (0.73, 0.65, 0.32, 1.00),
-    "neglect-audit.docx": (1.00, 1.00, 0.05, None), "neglect-audit.pdf": (1.00, 1.00, 0.02, 1.00),
-    "scr-overview.docx": (1.00, 1.00, 0.04, None), "scr-overview.pdf": (1.00, 1.00, 0.02, 1.00),
-}
+NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".pdf", ".docx"))
 
 
-@pytest.mark.parametrize("name", sorted(BASELINE))
-def test_the_realistic_corpus_reads_no_worse_than_now(name):
-    truth = json.loads((FIXTURES / (name.rsplit(".", 1)[0] + ".truth.json")).read_text())
+def _measured(name):
+    truth = json.loads((FIXTURES / (name.split(".", 1)[0] + ".truth.json")).read_text())
     data = (FIXTURES / name).read_bytes()
-    _sections, points = extract_points(read_document(data, name))
+    doc = read_document(data, name)
+    _sections, points = extract_points(doc)
     pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages] if name.endswith(".pdf") else None
-    f = measure(truth["units"], [vars(p) for p in points], pages)
-    own, heading, noise, page = BASELINE[name]
-    assert round(f.recovered, 2) >= own and round(f.right_heading, 2) >= heading
-    assert round(f.not_content, 2) <= noise
-    assert page is None or round(f.right_page, 2) >= page
+    return truth, doc, measure(truth["units"], [vars(p) for p in points], pages)
 
 
-@pytest.mark.parametrize("name", ["scr-overview.pdf", "dhr-report.pdf", "audit-report.pdf", "neglect-audit.pdf"])
-def test_these_pdfs_meet_the_issues_targets(name):
-    truth = json.loads((FIXTURES / (name.rsplit(".", 1)[0] + ".truth.json")).read_text())
-    data = (FIXTURES / name).read_bytes()
-    _sections, points = extract_points(read_document(data, name))
-    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages]
-    f = measure(truth["units"], [vars(p) for p in points], pages)
+def test_the_corpus_has_every_shape():
+    assert len(NAMES) >= 18 and {n.split(".", 1)[1] for n in NAMES} == {"docx", "pdf", "tagged.pdf"}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_file_meets_the_issues_targets(name):
+    """At least 97% of the source's paragraphs, items and table rows as their own points, 97% of
+    those under the right nearest heading, at most 3% of points not content, every page right."""
+    _truth, _doc, f = _measured(name)
     assert f.meets(), f
 
 
-def test_a_numbered_chapter_heading_wrapped_onto_two_lines_is_one_heading():
-    name = "scr-overview.pdf"
-    sections, _points = extract_points(read_document((FIXTURES / name).read_bytes(), name))
-    assert "3. Key Findings – Perhaps Less-Mentioned In Previous Reviews" in [s.heading for s in sections]
+@pytest.mark.parametrize("name", NAMES)
+def test_the_cover_gives_title_publisher_date_and_type(name):
+    truth, doc, _f = _measured(name)
+    meta = infer(doc, name)
+    assert (meta["title"], meta["publisher"], meta["date"], meta["doc_type"]) == (
+        truth["title"], truth["publisher"], truth["published"], truth["doc_type"])
 
 
-def test_the_realistic_corpus_is_what_the_pdf_issue_asks_for():
-    truths = sorted(FIXTURES.glob("*.truth.json"))
-    pdfs = [FIXTURES / (t.name[: -len(".truth.json")] + ".pdf") for t in truths]
-    assert len(truths) >= 6 and all(p.exists() and p.with_suffix(".docx").exists() for p in pdfs)
-    assert sum(len(PdfReader(str(p)).pages) for p in pdfs) >= 60
-    assert all((FIXTURES / (p.stem + ".tagged.pdf")).exists() for p in pdfs)
-
-
-def test_a_two_column_page_is_read_column_by_column():
-    name = "learning-brief.pdf"
+@pytest.mark.parametrize("name", NAMES)
+def test_administrative_sections_give_no_points(name):
+    truth = json.loads((FIXTURES / (name.split(".", 1)[0] + ".truth.json")).read_text())
     _sections, points = extract_points(read_document((FIXTURES / name).read_bytes(), name))
-    texts = [p.text for p in points]
-    assert "Bromley Safeguarding Children Partnership (BSCP) conducts reviews and multi-agency audits each year." in texts
-    first_right = next(i for i, t in enumerate(texts) if t.startswith("Importance of information sharing"))
-    assert first_right > texts.index("Bromley Safeguarding Children Partnership (BSCP) conducts reviews and "
-                                     "multi-agency audits each year.")
+    texts = [norm(p.text) for p in points]
+    for unit in truth.get("left_out", []):
+        assert not any(t and t in norm(unit["text"]) for t in texts), unit["text"]

@@ -71,6 +71,10 @@ SPECS = [
          "November 2017", "multi-agency-audit", "003", contents_title="Contents"),
 ]
 
+# Sections that record the partnership's administration rather than learning; like glossaries and
+# contents, a reader should leave them out, so their text is in "left_out", not "units"
+ADMINISTRATIVE = re.compile(r"financ|budget|expenditure|income|membership|attendance", re.I)
+
 ACRONYMS = [("CAMHS", "Child and Adolescent Mental Health Service"), ("DNA", "Did Not Attend"),
             ("GP", "General Practitioner"), ("MASH", "Multi-Agency Safeguarding Hub"), ("WNB", "Was Not Brought")]
 
@@ -126,6 +130,7 @@ def write_docx(spec: Spec, path: Path) -> dict:
     styles["Normal"].font.size = Pt(10.5)
     units: list[dict] = []
     chrome: list[str] = []
+    left_out: list[dict] = []  # administrative records (finance, membership, attendance): not learning
     sec = d.sections[0]
     sec.different_first_page_header_footer = True
     header = sec.header.paragraphs[0]
@@ -228,8 +233,10 @@ def write_docx(spec: Spec, path: Path) -> dict:
                     units.append({"kind": PARAGRAPH, "text": text, "heading": sub or chapter})
         flush_table()
     d.save(str(path))
+    kept = [u for u in units if not ADMINISTRATIVE.search(u["heading"])]
+    left_out += [u for u in units if ADMINISTRATIVE.search(u["heading"])]
     return {"title": spec.title, "publisher": spec.publisher, "published": spec.published,
-            "doc_type": spec.doc_type, "units": units, "not_content": chrome}
+            "doc_type": spec.doc_type, "units": kept, "not_content": chrome, "left_out": left_out}
 
 
 def to_pdf(docx_path: Path, out_dir: Path, tagged: bool) -> Path:

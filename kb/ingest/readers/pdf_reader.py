@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.generic._font import Font
 
 from kb.core.errors import IngestError
 
-from kb.ingest.structure import DocumentStructure, RawBlock, blocks_from_raw
+from kb.ingest.structure import DocumentStructure, RawBlock, blocks_from_raw, join_lines
 from kb.ingest.readers.format import ReaderFormat
 
 
@@ -35,6 +36,9 @@ class _Line:
     bold: bool
     page: int
     page_height: float
+    end: float = 0.0
+    indent: float = 0.0  # from the left edge of its column
+    full: bool = False  # runs to its column's right edge, as a line that wraps does
 
 
 def _open(data: bytes, name: str) -> PdfReader:
@@ -59,8 +63,50 @@ def _open(data: bytes, name: str) -> PdfReader:
     return reader
 
 
-def _page_lines(page, page_no: int) -> list[_Line]:
-    frags: list[tuple[float, float, float, bool, str]] = []
+@dataclass
+class _Frag:
+    x: float
+    y: float
+    size: float
+    bold: bool
+    text: str
+    width: float  # of the text without its spaces, from x
+    exact: bool  # width from the font's metrics, not estimated
+
+    @property
+    def end(self) -> float:
+        return self.x + self.width
+
+
+def _glyph_widths(font_dict) -> dict[str, float] | None:
+    """Advance widths (thousandths of the font size) by character, from the font's /Widths or
+    /W through its character map; None when the font gives none."""
+    try:
+        font = Font.from_font_resource(font_dict)
+    except Exception:  # noqa: BLE001 - an odd font dictionary: estimate widths instead
+        return None
+    widths = font.character_widths
+    out = {str(uni): widths[code] for code, uni in font.character_map.items()
+           if code in widths and isinstance(uni, str) and len(uni) == 1}
+    for code, width in widths.items():
+        if isinstance(code, str) and len(code) == 1 and code not in out and code.isprintable():
+            out[code] = width
+    if not any(out.values()):
+        return None
+    out["default"] = widths.get("default") or statistics.median(w for w in out.values() if w)
+    return out
+
+
+def _text_width(text: str, size: float, widths: dict[str, float] | None) -> float:
+    if widths is None:
+        return len(text) * size * 0.5  # a rough estimate
+    default = widths["default"]
+    return sum(widths.get(ch, default) for ch in text) * size / 1000
+
+
+def _page_frags(page, page_no: int) -> list[_Frag]:
+    frags: list[_Frag] = []
+    fonts: dict[int, dict | None] = {}
 
     def visit(text, cm, tm, font_dict, font_size):
         if not text or not text.strip():
@@ -71,75 +117,115 @@ def _page_lines(page, page_no: int) -> list[_Line]:
         size = float(font_size or 0) * scale
         font = str((font_dict or {}).get("/BaseFont", ""))
         bold = bool(re.search(r"bold|black|heavy", font, re.I))
+        key = id(font_dict)
+        if key not in fonts:
+            fonts[key] = _glyph_widths(font_dict) if font_dict else None
         for i, part in enumerate(text.split("\n")):
             if part.strip():
-                frags.append((x, y - i * size * 1.2, size, bold, part))
+                lead = len(part) - len(part.lstrip())
+                left = x + _text_width(part[:lead], size, fonts[key])
+                frags.append(_Frag(left, y - i * size * 1.2, size, bold, part[lead:],
+                                   _text_width(part.strip(), size, fonts[key]), fonts[key] is not None))
 
     try:
         page.extract_text(visitor_text=visit)
     except Exception as exc:  # a damaged content stream on one page
         raise PdfReadError(f"page {page_no}: {exc}") from exc
-    height = float(page.mediabox.height)
-    frags.sort(key=lambda f: (-round(f[1]), f[0]))
-    lines: list[_Line] = []
-    group: list[tuple[float, float, float, bool, str]] = []
+    return frags
+
+
+def _rows(frags: list[_Frag]) -> list[list[_Frag]]:
+    """Fragments on one baseline, top to bottom, each row left to right."""
+    frags = sorted(frags, key=lambda f: (-round(f.y), f.x))
+    rows: list[list[_Frag]] = []
     for f in frags:
-        if group and abs(group[0][1] - f[1]) > max(2.0, group[0][2] * 0.3):
-            lines.append(_join_fragments(group, page_no, height))
-            group = []
-        group.append(f)
-    if group:
-        lines.append(_join_fragments(group, page_no, height))
-    return lines
+        if rows and abs(rows[-1][0].y - f.y) <= max(2.0, rows[-1][0].size * 0.3):
+            rows[-1].append(f)
+        else:
+            rows.append([f])
+    return [sorted(r, key=lambda f: f.x) for r in rows]
 
 
-def _join_fragments(group, page_no: int, height: float) -> _Line:
-    group = sorted(group, key=lambda f: f[0])
-    size = max(f[2] for f in group)
+def _page_lines(page, page_no: int) -> list[_Line]:
+    """The page's lines in reading order: a two-column page column by column."""
+    height = float(page.mediabox.height)
+    rows = _rows(_page_frags(page, page_no))
+    gutter = _gutter(rows, float(page.mediabox.width))
+    if gutter is None:
+        return _measured([_join_fragments(r, page_no, height) for r in rows])
+    lines: list[_Line] = []
+    columns: tuple[list[_Line], list[_Line]] = ([], [])
+    for row in rows:  # top to bottom
+        left = [f for f in row if f.x < gutter - 1]
+        right = [f for f in row if f.x >= gutter - 1]
+        if any(f.end > gutter + 1 for f in left):  # a line across both columns closes those above it
+            lines += _measured(columns[0]) + _measured(columns[1]) + _measured([_join_fragments(row, page_no, height)])
+            columns = ([], [])
+            continue
+        if left:
+            columns[0].append(_join_fragments(left, page_no, height))
+        if right:
+            columns[1].append(_join_fragments(right, page_no, height))
+    return lines + _measured(columns[0]) + _measured(columns[1])
+
+
+def _measured(column: list[_Line]) -> list[_Line]:
+    """Each line's indent from the column's left edge, and whether it runs to the right edge
+    (within the width of a long word or a tenth of the column)."""
+    if not column:
+        return column
+    left = min(l.x for l in column)
+    right = max(l.end for l in column)
+    for l in column:
+        l.indent = l.x - left
+        l.full = len(column) > 1 and l.end >= right - max(0.1 * (right - left), 6 * l.size)
+    return column
+
+
+def _gutter(rows: list[list[_Frag]], page_width: float) -> float | None:
+    """Where the right column starts on a two-column page, or None for one column. Two columns:
+    many lines start at one place right of the page's first third, nothing on those lines runs
+    over it, and the columns either side are of much the same width."""
+    starts = Counter(round(f.x) for r in rows for i, f in enumerate(r)
+                     if 0.35 * page_width < f.x < 0.7 * page_width and (i == 0 or r[i - 1].end < f.x - f.size))
+    if not starts:
+        return None
+    at, _n = starts.most_common(1)[0]
+    split = [r for r in rows if any(abs(f.x - at) <= 1.5 for f in r)]
+    if len(split) < 8:
+        return None
+    crossing = [r for r in split if any(f.x < at - 1.5 and f.end > at - 2 for f in r)]
+    if len(crossing) > 0.1 * len(split):
+        return None
+    left_edge = min(f.x for r in rows for f in r)
+    right_edge = max(f.end for r in rows for f in r)
+    left_width, right_width = at - left_edge, right_edge - at
+    if min(left_width, right_width) < 0.7 * max(left_width, right_width):
+        return None
+    return float(at)
+
+
+# a paragraph's number or a bullet set apart by a hanging indent, not a table's first cell
+_MARKER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|[a-z]\)|\([a-z0-9]{1,4}\)|[•▪◦–\uf0b7\uf0a7\uf076\uf0d8o-])$")
+
+
+def _join_fragments(group: list[_Frag], page_no: int, height: float) -> _Line:
+    size = max(f.size for f in group)
     text = ""
     prev_end = None
-    for x, _y, s, _b, t in group:
+    for f in group:
         if prev_end is not None:
-            gap = x - prev_end
-            text += "\t" if gap > 3 * s else ("" if text.endswith(" ") or t.startswith(" ") else " ")
-        text += t
-        prev_end = x + len(t) * s * 0.5  # rough width estimate
+            gap = f.x - prev_end
+            if gap > (1.5 if f.exact else 3) * f.size and not (len(text) < 8 and _MARKER.match(text)):
+                text += "\t"
+            elif not (text.endswith(" ") or f.text.startswith(" ") or (f.exact and gap < 0.1 * f.size)):
+                text += " "
+        text += f.text
+        prev_end = f.end
     return _Line(
-        text=re.sub(r"[ \u00a0]+", " ", text).strip(), x=group[0][0], y=group[0][1], size=size,
-        bold=all(f[3] for f in group), page=page_no, page_height=height,
+        text=re.sub(r"[ \u00a0]+", " ", text).strip(), x=group[0].x, y=group[0].y, size=size,
+        bold=all(f.bold for f in group), page=page_no, page_height=height, end=group[-1].end,
     )
-
-
-def _width(line: _Line) -> float:
-    return len(line.text) * line.size * 0.5  # the same rough estimate as _join_fragments
-
-
-def _in_reading_order(lines: list[_Line], page_width: float) -> list[_Line]:
-    """Two-column pages read column by column. A page is in two columns when many of its lines
-    start right of the middle while the lines on the left end before them; a line that spans
-    both (a heading across the page, a running header) closes the columns above it, which are
-    read left then right, and stands in its place."""
-    if len(lines) < 6:
-        return lines
-    split = page_width * 0.45
-    right = [l for l in lines if l.x >= split]
-    left = [l for l in lines if l.x < split]
-    if len(right) < 0.3 * len(lines) or not left:
-        return lines
-    starts = min(l.x for l in right)
-    narrow_left = [l for l in left if l.x + _width(l) <= starts + 10]
-    if len(narrow_left) < 0.6 * len(left):
-        return lines
-    out: list[_Line] = []
-    columns: tuple[list[_Line], list[_Line]] = ([], [])
-    for l in lines:  # top to bottom
-        if l.x < split and l.x + _width(l) > starts + 10:  # spans both columns
-            out += columns[0] + columns[1]
-            columns = ([], [])
-            out.append(l)
-        else:
-            columns[0 if l.x < split else 1].append(l)
-    return out + columns[0] + columns[1]
 
 
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
@@ -183,18 +269,20 @@ def _raw_blocks(pages: list[list[_Line]]) -> list[RawBlock]:
         return len(l.text) <= 150 and (l.size >= body * 1.15 or (l.bold and l.size >= body))
 
     blocks: list[RawBlock] = []
+    prev: _Line | None = None
     for lines in pages:
-        prev: _Line | None = None
         for l in lines:
             heading = is_heading(l)
+            moved = prev is not None and (prev.page != l.page or prev.y < l.y - 1)  # next column or page
             new_block = (
-                prev is None
+                prev is None or moved
                 or (prev.y - l.y) > spacing * 1.35
-                or prev.y < l.y - 1  # back up the page: the next column
                 or heading != blocks[-1].heading_hint
             )
             if new_block:
-                blocks.append(RawBlock([l.text], page=l.page, heading_hint=heading))
+                continues = (moved and not heading and not blocks[-1].heading_hint and prev.full
+                             and abs(prev.indent - l.indent) < 2 and not prev.text.endswith((".", "!", "?", ":")))
+                blocks.append(RawBlock([l.text], page=l.page, heading_hint=heading, continues=continues))
             else:
                 blocks[-1].lines.append(l.text)
             prev = l
@@ -204,8 +292,7 @@ def _raw_blocks(pages: list[list[_Line]]) -> list[RawBlock]:
 def read(data: bytes, name: str) -> DocumentStructure:
     reader = _open(data, name)
     try:
-        pages = [_in_reading_order(_page_lines(p, i + 1), float(p.mediabox.width))
-                 for i, p in enumerate(reader.pages)]
+        pages = [_page_lines(p, i + 1) for i, p in enumerate(reader.pages)]
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise IngestError(name, f"corrupt or truncated PDF ({exc})") from None
     if not any(pages):
@@ -221,8 +308,35 @@ def read(data: bytes, name: str) -> DocumentStructure:
         meta_title = (reader.metadata or {}).get("/Title")
     except Exception:
         pass
+    hints = {}
+    if meta_title and str(meta_title).strip():
+        hints["title"] = str(meta_title).strip()
+    elif cover := _largest_text(pages[0] if pages else [], [l for p in pages for l in p]):
+        hints["title"] = cover
     return DocumentStructure(title=str(meta_title) if meta_title else title, blocks=blocks,
-                             page_count=len(reader.pages), unread_pages=unread)
+                             page_count=len(reader.pages), unread_pages=unread, hints=hints)
+
+
+def _largest_text(first_page: list[_Line], all_lines: list[_Line]) -> str | None:
+    """The title on a cover: the first page's largest text (its consecutive lines), when it is
+    well above the body text's size."""
+    if not first_page:
+        return None
+    weights = Counter()
+    for l in all_lines:
+        weights[round(l.size, 1)] += len(l.text)
+    body = weights.most_common(1)[0][0]
+    top = max(l.size for l in first_page)
+    if top < body * 1.3:
+        return None
+    run: list[str] = []
+    for l in first_page:
+        if l.size >= top - 0.5:
+            run.append(l.text)
+        elif run:
+            break
+    text = join_lines(run)
+    return text if 3 <= len(text) <= 200 else None
 
 
 def _has_images(page) -> bool:
