@@ -110,6 +110,22 @@ def is_caps(text: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.85
 
 
+def _keeps_hyphen(before: str, line: str) -> bool:
+    """Whether a hyphen at a line's end belongs to the word ("life-" / "changing", "17-" /
+    "year-old", "multi-" / "Agency") rather than breaking it ("particu-" / "larly"): a prefix
+    that keeps its hyphen, or two words that are words on their own while the whole is not."""
+    from kb.search.spelling import english_words  # the model's word list, read once
+
+    after = re.match(r"[A-Za-z]+", line)
+    after = after.group(0).lower() if after else ""
+    if before in _PREFIXES_KEEP_HYPHEN or before.isdigit():
+        return True
+    words = english_words()
+    if (before + after) in words:
+        return False
+    return len(before) >= 2 and len(after) >= 2 and before in words and after in words
+
+
 def join_lines(lines: list[str]) -> str:
     """Join the lines of one paragraph, re-joining words hyphenated at a break."""
     out = ""
@@ -122,7 +138,7 @@ def join_lines(lines: list[str]) -> str:
             continue
         m = re.search(r"(\w+)-$", out)
         prefix = m.group(1).lower() if m and not out.endswith("--") else None
-        if prefix in _PREFIXES_KEEP_HYPHEN and line[:1].isalpha():  # "multi-" / "Agency": "multi-Agency"
+        if prefix and line[:1].isalpha() and _keeps_hyphen(prefix, line):  # "multi-" / "Agency"
             out = out + line
         elif prefix and line[:1].islower():
             out = out[:-1] + line

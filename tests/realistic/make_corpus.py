@@ -7,6 +7,11 @@ across documents), an acronym glossary and a two-column section; turned into PDF
 LibreOffice headless, tagged and untagged. The text is drawn from the bundled seed reviews.
 
     python tests/realistic/make_corpus.py [OUT]     (default: tests/realistic/fixtures)
+    python tests/realistic/make_corpus.py tests/realistic/restyled --restyled
+
+The second set is the same text in Liberation Serif 12 pt, justified, and in two columns from
+the second chapter where the first set has one: a check that the readers were not fitted to one
+look (only its untagged PDFs and truth files are kept).
 
 Needs Debian packages libreoffice-writer-nogui and fonts-dejavu-core. Writes, per document,
 NAME.docx, NAME.pdf (untagged), NAME.tagged.pdf and NAME.truth.json: the source units (every
@@ -21,12 +26,12 @@ import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docx
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -53,6 +58,9 @@ class Spec:
     glossary: bool = True
     max_chapters: int = 12
     skip_chapters: int = 0
+    font: str = "DejaVu Sans"
+    size: float = 10.5
+    justified: bool = False
 
 
 SPECS = [
@@ -126,8 +134,10 @@ def _clean(text: str) -> str:
 def write_docx(spec: Spec, path: Path) -> dict:
     d = docx.Document()
     styles = d.styles
-    styles["Normal"].font.name = "DejaVu Sans"
-    styles["Normal"].font.size = Pt(10.5)
+    styles["Normal"].font.name = spec.font
+    styles["Normal"].font.size = Pt(spec.size)
+    if spec.justified:
+        styles["Normal"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     units: list[dict] = []
     chrome: list[str] = []
     left_out: list[dict] = []  # administrative records (finance, membership, attendance): not learning
@@ -252,9 +262,14 @@ def to_pdf(docx_path: Path, out_dir: Path, tagged: bool) -> Path:
 
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out = Path(args[0]) if args else OUT
     out.mkdir(parents=True, exist_ok=True)
-    for spec in SPECS:
+    specs = SPECS
+    if "--restyled" in sys.argv:  # the same documents in another face, size and alignment: a check
+        specs = [replace(s, font="Liberation Serif", size=12, justified=True,
+                         two_column_from=None if s.two_column_from else 2) for s in SPECS]
+    for spec in specs:
         path = out / f"{spec.name}.docx"
         truth = write_docx(spec, path)
         for tagged in (False, True):

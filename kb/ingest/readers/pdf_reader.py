@@ -104,7 +104,8 @@ def _text_width(text: str, size: float, widths: dict[str, float] | None) -> floa
     return sum(widths.get(ch, default) for ch in text) * size / 1000
 
 
-def _page_frags(page, page_no: int) -> list[_Frag]:
+def _page_frags(page, page_no: int, rules: list[tuple[float, float, float]]) -> list[_Frag]:
+    """The page's text fragments; the vertical rulings it draws go to `rules` as (x, y, height)."""
     frags: list[_Frag] = []
     fonts: dict[int, dict | None] = {}
 
@@ -127,11 +128,44 @@ def _page_frags(page, page_no: int) -> list[_Frag]:
                 frags.append(_Frag(left, y - i * size * 1.2, size, bold, part[lead:],
                                    _text_width(part.strip(), size, fonts[key]), fonts[key] is not None))
 
+    point = [0.0, 0.0]
+
+    def draw(op, args, cm, _tm):  # vertical rulings: a table's cell borders
+        try:
+            if op == b"m":
+                point[:] = [float(args[0]), float(args[1])]
+            elif op == b"l":
+                (x0, y0), (x1, y1) = point, (float(args[0]), float(args[1]))
+                point[:] = [x1, y1]
+                if abs(x1 - x0) < 1 and abs(y1 - y0) > 4:
+                    rules.append(_transform(cm, x0, min(y0, y1)) + (abs(y1 - y0) * abs(cm[3]),))
+            elif op == b"re":
+                x, y, w, h = (float(a) for a in args[:4])
+                if abs(w) < 2 and abs(h) > 4:
+                    rules.append(_transform(cm, x, min(y, y + h)) + (abs(h) * abs(cm[3]),))
+        except (TypeError, ValueError, IndexError):
+            pass
+
     try:
-        page.extract_text(visitor_text=visit)
+        page.extract_text(visitor_text=visit, visitor_operand_before=draw)
     except Exception as exc:  # a damaged content stream on one page
         raise PdfReadError(f"page {page_no}: {exc}") from exc
     return frags
+
+
+def _joined(rules) -> list[tuple[float, float, float]]:
+    """Vertical rulings drawn a cell at a time, joined into one per run down the page."""
+    out: list[list[float]] = []
+    for x, y, h in sorted(rules, key=lambda r: (round(r[0]), r[1])):
+        if out and abs(out[-1][0] - x) <= 1 and y <= out[-1][1] + out[-1][2] + 2:
+            out[-1][2] = max(out[-1][2], y + h - out[-1][1])
+        else:
+            out.append([x, y, h])
+    return [tuple(r) for r in out]
+
+
+def _transform(cm, x: float, y: float) -> tuple[float, float]:
+    return (cm[0] * x + cm[2] * y + cm[4], cm[1] * x + cm[3] * y + cm[5])
 
 
 def _rows(frags: list[_Frag]) -> list[list[_Frag]]:
@@ -149,16 +183,18 @@ def _rows(frags: list[_Frag]) -> list[list[_Frag]]:
 def _page_lines(page, page_no: int) -> list[_Line]:
     """The page's lines in reading order: a two-column page column by column."""
     height = float(page.mediabox.height)
-    rows = _rows(_page_frags(page, page_no))
-    gutter = _gutter(rows, float(page.mediabox.width))
+    rules: list[tuple[float, float, float]] = []
+    rows = _rows(_page_frags(page, page_no, rules))
+    gutter = _gutter(rows, float(page.mediabox.width), rules)
     if gutter is None:
         return _measured([_join_fragments(r, page_no, height) for r in rows])
     lines: list[_Line] = []
     columns: tuple[list[_Line], list[_Line]] = ([], [])
-    for row in rows:  # top to bottom
-        left = [f for f in row if f.x < gutter - 1]
-        right = [f for f in row if f.x >= gutter - 1]
-        if any(f.end > gutter + 1 for f in left):  # a line across both columns closes those above it
+    gutter, first, last = gutter
+    for n, row in enumerate(rows):  # top to bottom
+        left = [f for f in row if f.x < gutter]
+        right = [f for f in row if f.x >= gutter]
+        if not first <= n <= last or any(f.end > gutter for f in left):  # a line across both columns closes those above it
             lines += _measured(columns[0]) + _measured(columns[1]) + _measured([_join_fragments(row, page_no, height)])
             columns = ([], [])
             continue
@@ -182,27 +218,65 @@ def _measured(column: list[_Line]) -> list[_Line]:
     return column
 
 
-def _gutter(rows: list[list[_Frag]], page_width: float) -> float | None:
-    """Where the right column starts on a two-column page, or None for one column. Two columns:
-    many lines start at one place right of the page's first third, nothing on those lines runs
-    over it, and the columns either side are of much the same width."""
+def _gutter(rows: list[list[_Frag]], page_width: float, rules=()) -> tuple[float, int, int] | None:
+    """The middle of the gap between two columns and the first and last rows in columns, or None
+    for a page in one column. Two columns:
+    many lines start at one place right of the page's first third, a band of white runs down
+    the page left of it (crossed by a tenth of the lines at most: headings or lines across the
+    page) and not ruled as a table's inner border is, and the columns either side are of much the
+    same width."""
     starts = Counter(round(f.x) for r in rows for i, f in enumerate(r)
                      if 0.35 * page_width < f.x < 0.7 * page_width and (i == 0 or r[i - 1].end < f.x - f.size))
     if not starts:
         return None
     at, _n = starts.most_common(1)[0]
-    split = [r for r in rows if any(abs(f.x - at) <= 1.5 for f in r)]
+    split = [i for i, r in enumerate(rows) if any(abs(f.x - at) <= 1.5 for f in r)]
     if len(split) < 8:
         return None
-    crossing = [r for r in split if any(f.x < at - 1.5 and f.end > at - 2 for f in r)]
-    if len(crossing) > 0.1 * len(split):
-        return None
-    left_edge = min(f.x for r in rows for f in r)
+    first, last = split[0], split[-1]
+    page_rows, rows = rows, rows[first:last + 1]  # the part of the page in columns (one column may run above it)
+    left_edge = int(min(f.x for r in rows for f in r))
     right_edge = max(f.end for r in rows for f in r)
-    left_width, right_width = at - left_edge, right_edge - at
+    cover = [0] * (at - left_edge + 1)  # lines with text over each point left of `at`
+    for r in rows:
+        marked = set()
+        for f in r:
+            marked.update(range(max(int(f.x), left_edge) - left_edge, min(int(f.end) + 1, at) - left_edge))
+        for i in marked:
+            cover[i] += 1
+    allowed = max(1, len(split) // 10)
+    best, run_start, lowest = (0, 0), None, (at - left_edge) // 4
+    for i in range(lowest, len(cover)):
+        if cover[i] <= allowed:
+            run_start = i if run_start is None else run_start
+            if i - run_start + 1 > best[1] - best[0]:
+                best = (run_start, i + 1)
+        else:
+            run_start = None
+    if best[1] - best[0] < 6:
+        return None
+    gutter = left_edge + (best[0] + best[1]) / 2
+    band = (left_edge + best[0] - 1, left_edge + best[1] + 1)
+    height = rows[0][0].y - rows[-1][0].y
+    rules = _joined(rules)
+    for x, y, h in rules:  # a ruling down the band with rulings either side: a table's inner border
+        if band[0] <= x <= band[1] and h >= 0.5 * height:
+            beside = [rx for rx, ry, rh in rules if ry < y + h and ry + rh > y]
+            if any(rx < band[0] - 5 for rx in beside) and any(rx > band[1] + 5 for rx in beside):
+                return None
+    left_width, right_width = gutter - left_edge, right_edge - gutter
     if min(left_width, right_width) < 0.7 * max(left_width, right_width):
         return None
-    return float(at)
+    right_column = min(f.x for r in rows for f in r if f.x >= gutter)
+
+    def in_columns(row: list[_Frag]) -> bool:  # on one side of the gutter, a right part where that column starts
+        return not any(f.x < gutter < f.end for f in row) and all(f.x >= right_column - 2 for f in row if f.x >= gutter)
+
+    while first > 0 and in_columns(page_rows[first - 1]):
+        first -= 1
+    while last + 1 < len(page_rows) and in_columns(page_rows[last + 1]):
+        last += 1
+    return gutter, first, last
 
 
 # a paragraph's number or a bullet set apart by a hanging indent, not a table's first cell
