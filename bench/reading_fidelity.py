@@ -26,7 +26,7 @@ def run(folder: Path, verbose: bool = False) -> list[tuple]:
     for truth_path in sorted(folder.glob("*.truth.json")):
         truth = json.loads(truth_path.read_text())
         stem = truth_path.name[: -len(".truth.json")]
-        for suffix in (".docx", ".pdf", ".tagged.pdf"):
+        for suffix in (".docx", ".html", ".pdf", ".tagged.pdf"):
             path = folder / f"{stem}{suffix}"
             if not path.exists():
                 continue

@@ -12,10 +12,12 @@ headers and footers). Four shares, as the PDF-fidelity issue defines them:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 
 def norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)  # ligatures ("ﬀ") as their letters
     text = re.sub(r"['’]", "", text.lower())
     return " ".join(re.findall(r"[a-z0-9]+", text))
 

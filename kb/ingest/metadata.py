@@ -35,7 +35,8 @@ _TYPE_PATTERNS: list[tuple[str, str]] = [
 _TITLE_ORDER = [_TYPE_PATTERNS[0], ("learning-summary", r"learning summary|learning brief|learning from reviews")
                 ] + _TYPE_PATTERNS[1:]
 
-_PUBLISHER = re.compile(
+PUBLISHER = re.compile(  # a publisher's name: "X Safeguarding Children Partnership" …
+
     r"\b((?:(?:[A-Z][A-Za-z'’,&-]+|and|of|the)\s+){0,5}?(?:[A-Z][A-Za-z'’,&-]+\s+)"
     r"(?:Safeguarding Children(?:'s|’s)? (?:Partnership|Board)|Children(?:'s|’s)? Safeguarding (?:Assurance )?Partnership|"
     r"Safeguarding (?:Assurance )?Partnership|Safeguarding Adults Board|Community Safety Partnership|LSCB|"
@@ -44,7 +45,8 @@ _PUBLISHER = re.compile(
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
 # a date the document gives as its own: "Published: June 2019", "Last updated: 14 March 2025"
-_OWN_DATE = re.compile(
+OWN_DATE = re.compile(  # a date the document gives as its own
+
     r"\b(?:published|publication date|date of publication|date published|last updated|updated|"
     r"last reviewed|date of report|report date|final report|date)\s*(?:on|:|-|–)?\s*"
     r"((?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:" + _MONTHS + r")\s+(?:19|20)\d\d|\d{1,2}/\d{1,2}/(?:19|20)\d\d|"
@@ -78,10 +80,10 @@ def infer(doc: DocumentStructure, source_name: str) -> dict:
     head_text = " ".join(b.text for b in doc.blocks[:40])
     title = _title(doc, source_name)
     probe = f"{title} {head_text}".lower()
-    own = doc.hints.get("date") or next((m.group(1) for m in _OWN_DATE.finditer(head_text)), None)
+    own = doc.hints.get("date") or next((m.group(1) for m in OWN_DATE.finditer(head_text)), None)
     years = _YEAR.findall(own or "") or _YEAR.findall(title) or _YEAR.findall(_CITED.sub(" ", head_text))
     year = max(int(y) for y in years) if years else None
-    m = _PUBLISHER.search(head_text)
+    m = PUBLISHER.search(head_text)
     publisher = doc.hints.get("publisher") or (m.group(1).strip() if m else None)
     return {"title": title[:300], "publisher": publisher, "date": own or (str(year) if year else None),
             "year": year, "doc_type": _doc_type(title, probe), "source_url": None, "visibility": "public"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb.ingest.metadata import PUBLISHER
 from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure
 
 MAX_POINT_CHARS = 600
@@ -197,8 +198,9 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
             seen_item_since_lead = True
             add(block, ITEM, lead_in)
         elif block.kind == PARAGRAPH:
-            if len(block.text) <= COVER_LINE_MAX and _COVER_LINE.match(block.text) and not block.text.endswith("."):
-                continue  # the document's own record (date, author): metadata, not learning
+            if len(block.text) <= COVER_LINE_MAX and (_COVER_LINE.match(block.text) or PUBLISHER.fullmatch(block.text)) \
+                    and not block.text.endswith("."):
+                continue  # the document's own record (date, author, publisher): metadata, not learning
             if block.text.rstrip().endswith(":"):
                 if len(block.text) >= LEAD_IN_POINT_MIN:
                     add(block, PARAGRAPH, None)
@@ -229,6 +231,8 @@ _LABEL_NUMBER = re.compile(r"^\W*(?:recommendation|finding|appendix|annex|priori
 
 
 def _entry_page(text: str) -> int | None:
+    if not text.rstrip()[-1:].isdigit():
+        return None  # no page number at the end (and the pattern is slow on long text)
     m = _ENTRY.match(text.strip())
     if not m or len(m.group("title")) > 120:
         return None

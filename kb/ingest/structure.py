@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from kb.ingest.inline import clean_inline, join_lines, squash  # noqa: F401 - used here and by readers
+
 HEADING, PARAGRAPH, ITEM, TABLE_ROW = "heading", "paragraph", "item", "table_row"
 
 
@@ -56,24 +58,7 @@ class RawBlock:
 
 # ---------------------------------------------------------------- inline clean-up
 
-_TAG = re.compile(r"</?(?:i|u|b|em|strong|span|sup|sub|br|font)\b[^>]*>", re.I)
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-_EMPH = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])", re.S)
 _LONE_STAR = re.compile(r"(^\*+(?=\S))|((?<=\S)\*+$)")
-
-
-def clean_inline(text: str) -> str:
-    """Remove markup that carries no meaning for a reader of the text."""
-    text = _TAG.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = _BOLD.sub(r"\1", text)
-    text = _EMPH.sub(r"\1", text)
-    return text
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 # ---------------------------------------------------------------- line patterns
@@ -89,12 +74,6 @@ _BULLET = re.compile(
 _NUMBERED = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|\(?[ivx]{1,4}[.)])\s+")
 _GLYPHS = re.compile(r"^[\s◉❖➢➤►■□✓✔•▪●○◦" + _WORD_GLYPHS + r"\u2460-\u2473\u2776-\u277f\u2780-\u2793]+")
 _END_PUNCT = tuple(".!?;:,")
-_PREFIXES_KEEP_HYPHEN = {
-    "multi", "non", "pre", "inter", "intra", "co", "self", "cross", "well", "long", "short",
-    "post", "extra", "anti", "sub", "semi", "re", "ex", "half", "under", "over", "up",
-}
-
-
 def is_bullet_line(line: str) -> bool:
     return bool(_BULLET.match(line)) and len(line.strip()) > 1
 
@@ -108,43 +87,6 @@ def strip_marker(line: str) -> str:
 def is_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) / len(letters) > 0.85
-
-
-def _keeps_hyphen(before: str, line: str) -> bool:
-    """Whether a hyphen at a line's end belongs to the word ("life-" / "changing", "17-" /
-    "year-old", "multi-" / "Agency") rather than breaking it ("particu-" / "larly"): a prefix
-    that keeps its hyphen, or two words that are words on their own while the whole is not."""
-    from kb.search.spelling import english_words  # the model's word list, read once
-
-    after = re.match(r"[A-Za-z]+", line)
-    after = after.group(0).lower() if after else ""
-    if before in _PREFIXES_KEEP_HYPHEN or before.isdigit():
-        return True
-    words = english_words()
-    if (before + after) in words:
-        return False
-    return len(before) >= 2 and len(after) >= 2 and before in words and after in words
-
-
-def join_lines(lines: list[str]) -> str:
-    """Join the lines of one paragraph, re-joining words hyphenated at a break."""
-    out = ""
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            continue
-        if not out:
-            out = line
-            continue
-        m = re.search(r"(\w+)-$", out)
-        prefix = m.group(1).lower() if m and not out.endswith("--") else None
-        if prefix and line[:1].isalpha() and _keeps_hyphen(prefix, line):  # "multi-" / "Agency"
-            out = out + line
-        elif prefix and line[:1].islower():
-            out = out[:-1] + line
-        else:
-            out = out + " " + line
-    return squash(out)
 
 
 def _looks_like_heading(text: str) -> bool:

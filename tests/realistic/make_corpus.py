@@ -261,6 +261,74 @@ def to_pdf(docx_path: Path, out_dir: Path, tagged: bool) -> Path:
     return target
 
 
+WEB_CHROME = ["Skip to main content", "Home", "Practitioners", "Learning from reviews",
+              "Home > Practitioners > Learning from reviews", "Print this page", "Share this page",
+              "Was this page helpful?", "Yes", "No", "Last updated: 14 March 2025",
+              "We use cookies to make this site work. Accept cookies", "Contact us", "Accessibility",
+              "Privacy", "© Bromley Safeguarding Children Partnership"]
+
+
+def write_web_page(path: Path, seed: str = "001", chapters: int = 4) -> dict:
+    """A partnership's web page with its site chrome around the text of a seed review."""
+    import html
+
+    units: list[dict] = []
+    body: list[str] = []
+    for heading, blocks in _chapters(seed, chapters):
+        body.append(f"<h2>{html.escape(heading.title())}</h2>")
+        items: list[str] = []
+        for b in blocks:
+            text = _clean(b.text)
+            if not text:
+                continue
+            if b.kind != ITEM and items:
+                body.append("<ul>" + "".join(items) + "</ul>")
+                items = []
+            if b.kind == ITEM:
+                items.append(f"<li>{html.escape(text)}</li>")
+                units.append({"kind": ITEM, "text": text, "heading": heading.title()})
+            elif b.kind == HEADING:
+                body.append(f"<h3>{html.escape(text)}</h3>")
+                heading = text
+            elif b.kind == PARAGRAPH:
+                body.append(f"<p>{html.escape(text)}</p>")
+                if not (text.endswith(":") and len(text) < 150):
+                    units.append({"kind": PARAGRAPH, "text": text, "heading": heading.title()})
+        if items:
+            body.append("<ul>" + "".join(items) + "</ul>")
+    title = "Multi-agency audit: serious youth violence"
+    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title} | Bromley Safeguarding Children Partnership</title>
+<meta property="og:site_name" content="Bromley Safeguarding Children Partnership">
+<style>body{{font-family:'DejaVu Sans';font-size:11pt;margin:0}} header,footer{{background:#eee;padding:8px}}
+nav a{{margin-right:12px}} main{{margin:16px 32px}} .tools a{{margin-right:10px}}</style></head><body>
+<a class="skip-link" href="#main">Skip to main content</a>
+<div class="cookie-banner">We use cookies to make this site work. <button>Accept cookies</button></div>
+<header><strong>Bromley Safeguarding Children Partnership</strong>
+<nav><a href="/">Home</a><a href="/p">Practitioners</a><a href="/l">Learning from reviews</a></nav></header>
+<nav class="breadcrumb">Home &gt; Practitioners &gt; Learning from reviews</nav>
+<main id="main"><h1>{title}</h1>
+<div class="page-tools"><a href="#">Print this page</a> <a href="#">Share this page</a></div>
+{''.join(body)}
+<p class="last-updated">Last updated: 14 March 2025</p>
+<div class="feedback">Was this page helpful? <button>Yes</button> <button>No</button></div></main>
+<footer><a href="/c">Contact us</a> <a href="/a">Accessibility</a> <a href="/p">Privacy</a>
+<p>© Bromley Safeguarding Children Partnership</p></footer></body></html>"""
+    path.write_text(page, encoding="utf-8")
+    return {"title": title, "publisher": "Bromley Safeguarding Children Partnership", "published": "14 March 2025",
+            "doc_type": "multi-agency-audit", "units": units, "not_content": WEB_CHROME, "left_out": []}
+
+
+def web_to_pdf(html_path: Path, out_dir: Path) -> Path:
+    """Headless Chromium's "Save as PDF" of the page (Debian package chromium)."""
+    target = out_dir / (html_path.stem + ".pdf")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}",
+                        "--no-pdf-header-footer", f"--print-to-pdf={target}", html_path.resolve().as_uri()],
+                       check=True, capture_output=True, timeout=120)
+    return target
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0]) if args else OUT
@@ -276,6 +344,12 @@ def main() -> None:
             to_pdf(path, out, tagged)
         (out / f"{spec.name}.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False))
         print(f"{spec.name}: {len(truth['units'])} source units")
+    if "--restyled" not in sys.argv:
+        page = out / "web-page.html"
+        truth = write_web_page(page)
+        web_to_pdf(page, out)
+        (out / "web-page.truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False))
+        print(f"web-page: {len(truth['units'])} source units")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ import zipfile
 
 from kb.core.errors import IngestError
 
-from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure, clean_inline, squash
+from kb.ingest.inline import clean_inline, squash
+from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure
 from kb.ingest.readers.format import ReaderFormat
 
 

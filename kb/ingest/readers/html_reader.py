@@ -5,7 +5,8 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure, squash
+from kb.ingest.inline import CHROME_TEXT as _CHROME_TEXT, squash
+from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure
 from kb.ingest.readers.text_reader import decode
 from kb.ingest.readers.format import ReaderFormat
 
@@ -72,11 +73,6 @@ def _walk(node: Tag, blocks: list[Block]) -> None:
 # site chrome, wherever a page puts it: by the class or id of its element, and by its words
 _CHROME_ATTR = re.compile(r"breadcrumb|share|social|feedback|cookie|print|skip|rating|helpful|back-to-top|"
                           r"site-search|pagination|page-tools|last-updated|updated-date", re.I)
-_CHROME_TEXT = re.compile(
-    r"^(?:home|print(?: this page)?|share(?: this page)?(?: on \w+)?|email this page|"
-    r"was this page (?:useful|helpful)\??(?: yes no)?|yes|no|yes no|skip to (?:main )?content|back to top|"
-    r"(?:page )?last (?:updated|reviewed|modified)\b.*|(?:we use|this site uses) cookies\b.*|accept (?:all )?cookies.*|"
-    r"reject (?:all )?cookies.*|cookie settings|you are here:?.*)$", re.I)
 _UPDATED = re.compile(r"\b(?:last updated|page last updated|last reviewed|updated|published)\s*:?\s*(.{4,40}?\d{4})", re.I)
 _DATE_META = ("dcterms.modified", "dc.date.modified", "article:modified_time", "last-modified", "dcterms.date",
               "dc.date", "article:published_time", "date")
