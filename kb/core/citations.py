@@ -9,5 +9,5 @@ def citation(doc: dict, section: str | None = None, page: int | None = None, sep
     bits = [doc.get("title") or doc.get("id") or "untitled document"]
     bits += [b for b in (doc.get("publisher"), kind, date, section) if b]
     if page:
-        bits.append(f"p. {page}")
+        bits.append(f"p. {page}" + (" (read by OCR)" if page in (doc.get("ocr_pages") or ()) else ""))
     return sep.join(bits)

@@ -22,6 +22,7 @@ class Document(TypedDict, total=False):
     visibility: str  # public | restricted
     file_path: str | None
     primary_themes: list[str]
+    ocr_pages: list[int]  # pages read by OCR from a scan
 
 
 class Point(TypedDict, total=False):
@@ -48,9 +49,10 @@ class DocumentRef(TypedDict):
     year: int | None
     date: str | None
     visibility: str
+    ocr_pages: list[int]
 
 
-CITATION_FIELDS = ("id", "title", "publisher", "doc_type", "year", "date", "visibility")
+CITATION_FIELDS = ("id", "title", "publisher", "doc_type", "year", "date", "visibility", "ocr_pages")
 
 
 def doc_ref(doc: Document) -> DocumentRef:

@@ -38,6 +38,9 @@ class Settings:
     keyword_engine: str = _setting("tantivy", "KB_KEYWORD_ENGINE",
         "Keyword search engine: 'tantivy' (compiled, fast at any size) or 'whoosh' (pure Python, for machines "
         "that cannot install tantivy's wheel). Changing it needs `kb reindex`.")
+    ocr: str = _setting("auto", "KB_OCR",
+        "Scanned PDF pages: 'auto' reads them with Tesseract when it is installed (Debian tesseract-ocr), "
+        "'on' insists on it, 'off' never (they are reported by page number instead).")
     max_file_mb: float = _setting(50.0, "KB_MAX_FILE_MB",
         "Largest document accepted for ingest, in megabytes.")
     max_query_chars: int = _setting(300, "KB_MAX_QUERY_CHARS",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -32,8 +33,8 @@ def sha256(data: bytes) -> str:
 
 
 def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set[str],
-            digest: str | None = None) -> PreparedDocument:
-    structure = read_document(data, source_name)
+            digest: str | None = None, ocr=None) -> PreparedDocument:
+    structure = read_document(data, source_name, ocr=ocr)
     sections, points = extract_points(structure)
     if not points:
         raise IngestError(source_name, "no learning points found: the document has headings or tables only")
@@ -44,8 +45,14 @@ def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set
         source_name=source_name,
         sha256=digest or sha256(data),
         page_count=structure.page_count,
+        ocr_pages=json.dumps(structure.ocr_pages),
     )
     warnings = []
+    if structure.ocr_pages:
+        pages = ", ".join(str(n) for n in structure.ocr_pages)
+        plural = "s" if len(structure.ocr_pages) > 1 else ""
+        warnings.append(f"page{plural} {pages} {'were' if plural else 'was'} scanned and read by OCR: "
+                        "check quotations from them against the original")
     if structure.unread_pages:
         pages = ", ".join(str(n) for n in structure.unread_pages)
         plural = "s" if len(structure.unread_pages) > 1 else ""

@@ -46,6 +46,7 @@ class DocumentStructure:
     # properties): "publisher", "date", "title"; stronger than what is guessed from the text
     hints: dict = field(default_factory=dict)
     unread_pages: list[int] = field(default_factory=list)  # pages with images but no text (scanned)
+    ocr_pages: list[int] = field(default_factory=list)  # scanned pages read by OCR
 
 
 @dataclass

@@ -12,6 +12,7 @@ import numpy as np
 
 from kb.search import fusion
 from kb.core.cache import GenerationCache
+from kb.core.records import doc_ref
 from kb.core.errors import QueryError
 from kb.search.glossary import Glossary
 from kb.search.keyword import KeywordIndex, plan
@@ -233,8 +234,7 @@ class Searcher:
                 "id": pid,
                 "text": p["text"],
                 "context": p["context"],
-                "document": {"id": doc["id"], "title": doc["title"], "publisher": doc["publisher"],
-                             "doc_type": doc["doc_type"], "year": doc["year"], "date": doc["date"]},
+                "document": doc_ref(doc),
                 "section": p["section_path"],
                 "page": p["page"],
                 "position": p["position"],

@@ -16,6 +16,7 @@ from kb.core.errors import IngestError, KBError, NotFound
 from kb.core.records import Document, Point, doc_ref, now
 from kb.core.settings import Settings
 from kb.core.store import Store
+from kb.ingest import ocr
 from kb.search.embedding import Embedder, passage_text
 from kb.services.indexes import Indexes
 
@@ -54,6 +55,7 @@ class Library:
         self.embedder, self.indexes, self.cache = embedder, indexes, cache
         self.files = settings.home_path / "files"
         self.files.mkdir(parents=True, exist_ok=True)
+        self.ocr = ocr.from_setting(settings.ocr)  # None: scanned pages are reported, not read
 
     # ------------------------------------------------------------ ingest
     @staticmethod
@@ -152,7 +154,7 @@ class Library:
                                         f"{twin['source_name']}): the same content, not ingested again")
         stage("reading")
         try:
-            prepared = prepare(data, name, overrides, set(self.taxonomy.document_types), digest)
+            prepared = prepare(data, name, overrides, set(self.taxonomy.document_types), digest, ocr=self.ocr)
         except IngestError as exc:
             raise IngestError(display, exc.reason) from None
         prepared.meta["id"] = existing["id"] if existing else self._free_id(prepared.meta["id"])

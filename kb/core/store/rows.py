@@ -10,6 +10,7 @@ SEP = " › "  # between the headings of a section path
 def doc_row(row: sqlite3.Row) -> dict:
     d = dict(row)
     d["primary_themes"] = json.loads(d.get("primary_themes") or "[]")
+    d["ocr_pages"] = json.loads(d.get("ocr_pages") or "[]")
     return d
 
 

@@ -103,4 +103,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX briefing_items_briefing ON briefing_items(briefing_id, position);
     """,
+    # 5: the pages of a document read by OCR (their citations say so)
+    """
+    ALTER TABLE documents ADD COLUMN ocr_pages TEXT NOT NULL DEFAULT '[]';
+    """,
 ]

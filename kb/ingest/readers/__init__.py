@@ -45,7 +45,7 @@ def described() -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def reader_for(name: str):
+def format_for(name: str) -> ReaderFormat:
     suffix = PurePath(name).suffix.lower()
     if suffix == ".doc":
         raise UnsupportedFormat(name, "old Word .doc files are not supported; save it as .docx or PDF")
@@ -53,14 +53,19 @@ def reader_for(name: str):
     if fmt is None:
         raise UnsupportedFormat(
             name, f"unsupported file type '{suffix or '(none)'}'; supported: {', '.join(suffixes())}")
-    return fmt.read
+    return fmt
 
 
-def read_document(data: bytes, name: str) -> DocumentStructure:
-    reader = reader_for(name)
+def reader_for(name: str):
+    return format_for(name).read
+
+
+def read_document(data: bytes, name: str, ocr=None) -> DocumentStructure:
+    """`ocr` (kb.ingest.ocr): reads scanned pages where the format has them; None leaves them unread."""
+    fmt = format_for(name)
     if not data or not data.strip():
         raise IngestError(name, "the file is empty")
-    doc = reader(data, name)
+    doc = fmt.read(data, name, ocr=ocr) if fmt.scanned_pages else fmt.read(data, name)
     if not any(b.text.strip() for b in doc.blocks):
         raise IngestError(name, "no text could be read from the document")
     return doc

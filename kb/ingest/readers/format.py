@@ -14,4 +14,5 @@ class ReaderFormat:
     label: str  # what the upload page calls it: "PDF", "Word (.docx)"
     suffixes: tuple[str, ...]  # the first is the one a downloaded file is given
     content_types: tuple[str, ...]
-    read: Callable[[bytes, str], DocumentStructure]
+    read: Callable[..., DocumentStructure]  # read(data, name), or read(data, name, ocr=...) with scanned_pages
+    scanned_pages: bool = False  # may hold scanned pages, which its reader reads with the `ocr` it is given

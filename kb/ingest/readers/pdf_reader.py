@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import statistics
+import subprocess
 from collections import Counter
 
 import pypdfium2 as pdfium
@@ -24,6 +25,7 @@ from kb.ingest.inline import join_lines
 from kb.ingest.structure import DocumentStructure, RawBlock, blocks_from_raw
 from kb.ingest.readers.format import ReaderFormat
 from kb.ingest.metadata import OWN_DATE
+from kb.ingest.ocr import page_image
 from kb.ingest.readers.pdf_layout import Line, is_chrome, page_lines
 
 
@@ -114,33 +116,44 @@ def _raw_blocks(pages: list[list[Line]]) -> list[RawBlock]:
     return blocks
 
 
-def read(data: bytes, name: str) -> DocumentStructure:
+def read(data: bytes, name: str, ocr=None) -> DocumentStructure:
+    """`ocr`: a reader of page images (kb.ingest.ocr.Tesseract) for pages with no text layer."""
     reader = _open(data, name)
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise IngestError(name, f"corrupt or truncated PDF ({exc})") from None
+    pages: list[list[Line]] = []
+    scanned: dict[int, list[RawBlock]] = {}  # page number -> what OCR read on it
+    unread: list[int] = []
     try:
-        pages = []
         for i in range(len(document)):
             page = document[i]
             try:
                 pages.append(page_lines(page, i + 1))
+                if not pages[-1] and _has_images(reader.pages[i]):
+                    blocks = _ocr_blocks(page, i + 1, ocr, name) if ocr is not None else []
+                    if blocks:
+                        scanned[i + 1] = blocks
+                    else:
+                        unread.append(i + 1)
             finally:
                 page.close()
     except (pdfium.PdfiumError, ValueError) as exc:
         raise IngestError(name, f"corrupt or truncated PDF (page {len(pages) + 1}: {exc})") from None
     finally:
         document.close()
-    if not any(pages):
+    if not any(pages) and not scanned:
+        found = f"; OCR ({ocr.name}) found no text in it" if ocr is not None else ", or install Tesseract"
         raise IngestError(
-            name, "the PDF has no text layer (scanned images only); it needs OCR before it can be ingested"
-        )
-    unread = [n for n, (lines, page) in enumerate(zip(pages, reader.pages), start=1)
-              if not lines and _has_images(page)]
+            name, f"the PDF has no text layer (scanned images only); it needs OCR before it can be ingested{found}")
     chrome = [l.text for lines in pages for l in lines if is_chrome(l)]  # a printed web page's
     pages = [[l for l in lines if not is_chrome(l)] for lines in _drop_running_lines(pages)]
-    title, blocks = blocks_from_raw(_raw_blocks(pages), font_hints=True)
+    raw = _raw_blocks(pages)
+    for number, found in sorted(scanned.items()):  # in page order among the pages read as text
+        at = next((k for k, rb in enumerate(raw) if (rb.page or 0) > number), len(raw))
+        raw[at:at] = found
+    title, blocks = blocks_from_raw(raw, font_hints=True)
     meta_title = None
     try:
         meta_title = (reader.metadata or {}).get("/Title")
@@ -154,7 +167,22 @@ def read(data: bytes, name: str) -> DocumentStructure:
     if dated := next((m.group(1) for t in chrome for m in OWN_DATE.finditer(t)), None):
         hints["date"] = dated  # "Last updated: 14 March 2025" printed with the page
     return DocumentStructure(title=str(meta_title) if meta_title else title, blocks=blocks,
-                             page_count=len(reader.pages), unread_pages=unread, hints=hints)
+                             page_count=len(reader.pages), unread_pages=unread, hints=hints,
+                             ocr_pages=sorted(scanned))
+
+
+def _ocr_blocks(page, number: int, ocr, name: str) -> list[RawBlock]:
+    """The paragraphs OCR reads on a scanned page (blank lines between them)."""
+    try:
+        text = ocr(page_image(page))
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        raise IngestError(name, f"OCR of page {number} failed ({exc})") from None
+    blocks = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [l.strip() for l in para.splitlines() if l.strip()]
+        if sum(c.isalpha() for c in " ".join(lines)) >= 3:
+            blocks.append(RawBlock(lines, page=number))
+    return blocks
 
 
 def _split_site(title: str) -> dict:
@@ -197,4 +225,4 @@ def _has_images(page) -> bool:
         return False
 
 
-FORMAT = ReaderFormat("PDF", (".pdf",), ("application/pdf",), read)
+FORMAT = ReaderFormat("PDF", (".pdf",), ("application/pdf",), read, scanned_pages=True)
