@@ -282,6 +282,22 @@ def _short_runs_to_items(typed: list[_Typed]) -> list[_Typed]:
     return out
 
 
+def _join_split_rows(typed: list[_Typed]) -> list[_Typed]:
+    """A table row that a page break cut in two: the part on the next page has its first cell
+    empty or starts in lower case; its cells go on the end of the row's cells."""
+    out: list[_Typed] = []
+    for t in typed:
+        prev = out[-1] if out else None
+        if (prev is not None and t.kind == TABLE_ROW and prev.kind == TABLE_ROW and t.page != prev.page
+                and t.cells and prev.cells and len(t.cells) <= len(prev.cells)
+                and (not t.cells[0] or next((c for c in t.cells if c), "")[:1].islower())):
+            cells = [f"{a} {b}".strip() for a, b in zip(prev.cells, t.cells + [""] * len(prev.cells))]
+            out[-1] = _Typed(TABLE_ROW, " | ".join(c for c in cells if c), prev.page, cells=cells)
+        else:
+            out.append(t)
+    return out
+
+
 def _tables(typed: list[_Typed]) -> list[Block]:
     blocks: list[Block] = []
     header: list[str] | None = None
@@ -314,6 +330,7 @@ def blocks_from_raw(raw: list[RawBlock], font_hints: bool = False) -> tuple[str 
         typed.extend(parts)
     typed = _merge_broken_paragraphs(typed)
     typed = _short_runs_to_items(typed)
+    typed = _join_split_rows(typed)
 
     title = None
     if typed and typed[0].kind == HEADING:

@@ -93,7 +93,7 @@ def test_administrative_sections_give_no_points(name):
 # tuned against, so held to what they give now, which a change may raise, never lower.
 RESTYLED = Path(__file__).resolve().parents[1] / "realistic" / "restyled"
 RESTYLED_NOW = {  # own point, right heading, most not content
-    "annual-report.pdf": (0.96, 0.96, 0.06), "audit-report.pdf": (1.00, 1.00, 0.00),
+    "annual-report.pdf": (0.96, 0.99, 0.06), "audit-report.pdf": (1.00, 1.00, 0.00),
     "dhr-report.pdf": (1.00, 1.00, 0.01), "learning-brief.pdf": (0.97, 1.00, 0.02),
     "neglect-audit.pdf": (1.00, 1.00, 0.00), "scr-overview.pdf": (1.00, 0.88, 0.01),
 }

@@ -58,6 +58,7 @@ class Spec:
     glossary: bool = True
     max_chapters: int = 12
     skip_chapters: int = 0
+    action_plan: bool = False  # ends with a bordered action-plan table of its recommendations
     font: str = "DejaVu Sans"
     size: float = 10.5
     justified: bool = False
@@ -65,7 +66,7 @@ class Spec:
 
 SPECS = [
     Spec("scr-overview", "Serious Case Review: Child AB1 — Overview Report", "Cumbria Safeguarding Children Partnership",
-         "June 2019", "scr", "004", contents_title="Table of Contents"),
+         "June 2019", "scr", "004", contents_title="Table of Contents", action_plan=True),
     Spec("annual-report", "Annual Report 2019–2020", "Bromley Safeguarding Children Partnership", "October 2020",
          "annual-report", "002", contents_title="Index", numbered=False, max_chapters=10),
     Spec("audit-report", "Thematic Multi-Agency Audit: Serious Youth Violence", "Bromley Safeguarding Children Partnership",
@@ -74,7 +75,7 @@ SPECS = [
          "April 2023", "learning-summary", "000", contents_title="What is in this brief", numbered=False,
          two_column_from=1, glossary=False),
     Spec("dhr-report", "Domestic Homicide Review: Adult A", "Southend Community Safety Partnership", "May 2021",
-         "dhr", "002", contents_title="Index", skip_chapters=10, max_chapters=3),
+         "dhr", "002", contents_title="Index", skip_chapters=10, max_chapters=3, action_plan=True),
     Spec("neglect-audit", "Learning from the Multi-Agency Neglect Audit", "Bromley Safeguarding Children Board",
          "November 2017", "multi-agency-audit", "003", contents_title="Contents"),
 ]
@@ -242,11 +243,38 @@ def write_docx(spec: Spec, path: Path) -> dict:
                     d.add_paragraph(text)
                     units.append({"kind": PARAGRAPH, "text": text, "heading": sub or chapter})
         flush_table()
+    if spec.action_plan:
+        _action_plan(d, chapters, units, chrome)
     d.save(str(path))
     kept = [u for u in units if not ADMINISTRATIVE.search(u["heading"])]
     left_out += [u for u in units if ADMINISTRATIVE.search(u["heading"])]
     return {"title": spec.title, "publisher": spec.publisher, "published": spec.published,
             "doc_type": spec.doc_type, "units": kept, "not_content": chrome, "left_out": left_out}
+
+
+LEADS = ["Children's Social Care", "Metropolitan Police", "Bromley Healthcare", "Education", "Early Help"]
+PLAN_HEADER = ["No.", "Recommendation", "Lead agency", "By when"]
+
+
+def _action_plan(d, chapters, units: list[dict], chrome: list[str]) -> None:
+    """An action plan as reviews end with one: a bordered table, a header row, one row per
+    recommendation (the seed's list items, long enough to wrap inside their cell)."""
+    items = [_clean(b.text) for _h, blocks in chapters for b in blocks if b.kind == ITEM]
+    items = [t for t in items if len(t) > 60][:6]
+    if not items:
+        return
+    d.add_paragraph("Action Plan", style="Heading 1")
+    table = d.add_table(rows=1, cols=len(PLAN_HEADER))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, PLAN_HEADER):
+        cell.text = text
+    chrome.append(" ".join(PLAN_HEADER))
+    for n, text in enumerate(items, start=1):
+        row = [str(n), text, LEADS[n % len(LEADS)], f"March {2023 + n % 2}"]
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = value
+        units.append({"kind": TABLE_ROW, "text": " ".join(row), "cells": row, "header": PLAN_HEADER,
+                      "heading": "Action Plan"})
 
 
 def to_pdf(docx_path: Path, out_dir: Path, tagged: bool) -> Path:

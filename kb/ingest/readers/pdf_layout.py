@@ -21,6 +21,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from kb.ingest.inline import CHROME_TEXT
+from kb.ingest.readers.pdf_tables import ruled_tables
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _chars_to_frags(textpage) -> list[_Frag]:
         size = pdfium_c.FPDFText_GetFontSize(textpage, i) * scale
         right = max(box.right, x.value)
         if not (run and abs(run["y"] - y.value) <= max(1.0, 0.2 * size) and run["bold"] == bold
-                and -0.5 * size <= x.value - run["end"] <= 0.25 * size):
+                and -1.0 * size <= x.value - run["end"] <= 0.25 * size):  # a ligature's second letter sits back
             close()
             run.update(x=x.value, y=y.value, size=size, bold=bold, chars=[], end=right, text_end=right)
         run["chars"].append(ch)
@@ -121,9 +122,10 @@ def _chars_to_frags(textpage) -> list[_Frag]:
     return frags
 
 
-def _paths(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
-    """(vertical rulings as (x, y, height), small filled shapes as (centre x, centre y, width))."""
-    rules, markers = [], []
+def _paths(page) -> tuple[list, list, list]:
+    """(vertical rulings as (x, y, height), horizontal rulings as (y, x0, x1), small filled shapes
+    as (centre x, centre y, width))."""
+    vrules, hrules, markers = [], [], []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     stack = [(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)]
     while stack:
@@ -138,32 +140,35 @@ def _paths(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
                 continue
             w, h = right.value - left.value, top.value - bottom.value
             if w < 2 and h > 4:
-                rules.append(((left.value + right.value) / 2, bottom.value, h))
+                vrules.append(((left.value + right.value) / 2, bottom.value, h))
+            elif h < 2 and w > 4:
+                hrules.append(((bottom.value + top.value) / 2, left.value, right.value))
             elif 1.5 <= w <= 8 and 1.5 <= h <= 8 and 0.6 <= w / h <= 1.6:
                 fill, stroke = ctypes.c_int(), ctypes.c_int()
                 if pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) and fill.value:
                     markers.append(((left.value + right.value) / 2, (bottom.value + top.value) / 2, w))
-            elif h > 4 and w >= 2:  # a grid drawn as one path: its vertical segments
-                rules.extend(_vertical_segments(obj))
-    return rules, markers
+            elif h > 4 and w > 4:  # a grid drawn as one path: its straight segments
+                _segments(obj, vrules, hrules)
+    return vrules, hrules, markers
 
 
-def _vertical_segments(path) -> list[tuple[float, float, float]]:
+def _segments(path, vrules: list, hrules: list) -> None:
     matrix = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFPageObj_GetMatrix(path, matrix):
-        return []
-    out, prev = [], None
+        return
+    prev = None
     px, py = ctypes.c_float(), ctypes.c_float()
     for i in range(pdfium_c.FPDFPath_CountSegments(path)):
         seg = pdfium_c.FPDFPath_GetPathSegment(path, i)
         if not pdfium_c.FPDFPathSegment_GetPoint(seg, px, py):
             continue
         pt = (matrix.a * px.value + matrix.c * py.value + matrix.e, matrix.b * px.value + matrix.d * py.value + matrix.f)
-        if (pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_LINETO and prev
-                and abs(pt[0] - prev[0]) < 1 and abs(pt[1] - prev[1]) > 4):
-            out.append((pt[0], min(pt[1], prev[1]), abs(pt[1] - prev[1])))
+        if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_LINETO and prev:
+            if abs(pt[0] - prev[0]) < 1 and abs(pt[1] - prev[1]) > 4:
+                vrules.append((pt[0], min(pt[1], prev[1]), abs(pt[1] - prev[1])))
+            elif abs(pt[1] - prev[1]) < 1 and abs(pt[0] - prev[0]) > 4:
+                hrules.append((pt[1], min(pt[0], prev[0]), max(pt[0], prev[0])))
         prev = pt
-    return out
 
 
 def page_lines(page, page_no: int) -> list[Line]:
@@ -174,8 +179,10 @@ def page_lines(page, page_no: int) -> list[Line]:
         frags = _chars_to_frags(textpage.raw)
     finally:
         textpage.close()
-    rules, markers = _paths(page)
+    rules, hrules, markers = _paths(page)
+    frags, table_rows = ruled_tables(frags, hrules, rules)
     frags += _bullets(markers, frags)
+    frags += [_Frag(r.x, r.y, r.size, r.bold, r.text, r.width) for r in table_rows]  # one per row, cells by tab
     return _in_reading_order(_rows(frags), page_no, width, height, rules)
 
 
@@ -340,7 +347,7 @@ def _join_fragments(group: list[_Frag], page_no: int, height: float) -> Line:
         text += f.text
         prev_end = f.end
     return Line(
-        text=re.sub(r"[ \u00a0]+", " ", text).strip(), x=group[0].x, y=group[0].y, size=size,
+        text=re.sub(r"[ \u00a0]+", " ", text).strip(" "), x=group[0].x, y=group[0].y, size=size,
         bold=all(f.bold for f in group), page=page_no, page_height=height, end=group[-1].end,
         parts=tuple(parts),
     )
