@@ -133,6 +133,9 @@ def test_recurring_findings_across_documents(real_home):
         for g in groups:
             assert theme in g["themes"] and g["text"]
             assert len({p["document"]["id"] for p in g["points"]}) == len(g["documents"])
+            years = sorted({d["year"] for d in g["documents"] if d["year"]})
+            assert (g["first_year"], g["last_year"]) == (years[0], years[-1])  # first and last seen
+            assert g["documents_since_first"] == sum(1 for d in g["documents"] if (d["year"] or 0) > years[0])
             for p in g["points"]:
                 assert {"id", "text", "document"} <= set(p) and p["document"]["title"]
     r = cli(real_home, "recurring", "--min-docs", "4")

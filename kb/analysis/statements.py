@@ -38,6 +38,8 @@ SECTION_CUES: list[tuple[str, re.Pattern]] = [
 
 # Labels a point itself starts with.
 LABEL_CUES: list[tuple[str, re.Pattern]] = [
+    # a plan's action put in the infinitive ("Actions 2017-19: To monitor ..."): what is to be done
+    ("recommendation", re.compile(r"^\s*actions?\b[^:]{0,20}:\s*to\s+\w", re.I)),
     ("action-taken", re.compile(r"^\s*(actions? taken|action|progress|update)\s*:", re.I)),
     ("challenge", re.compile(r"^\s*(\w+\s+)?challenges?\s*:", re.I)),
     ("recommendation", re.compile(r"^\s*(recommendations?|next steps?)\b\s*(\d+)?\s*[:.-]", re.I)),
@@ -55,7 +57,7 @@ _RECOMMEND = re.compile(
 _MODAL = re.compile(r"\b(should|must|recommend\w*)\b", re.I)
 # Background: what the document is, what was reviewed, where to find more.
 _NARRATIVE = re.compile(
-    r"^\s*(in (19|20)\d\d|this (document|briefing|report|paper)|the aim of|summar(y|ies) of)|"
+    r"^\s*(in (19|20)\d\d|this (document|briefing|report|paper)|the aim of|summar(y|ies) of|at the time of|in brief\b)|"
     r"\b(carried out a|was undertaken|were undertaken|(available|found) (on|via|at) (our|the)|website|"
     r"look out for|watch our|have been involved in|we (have )?(held|contribute))\b", re.I)
 _ACTION = re.compile(
@@ -66,7 +68,15 @@ _ACTION = re.compile(
     r"delivered|held|rolled out)\b|\b(was|were) (delivered|introduced|launched|implemented|commissioned|"
     r"produced|circulated|held|updated|revised|established)\b|\b(delivered|provided|completed|introduced|"
     r"launched|produced|held|commissioned|rolled out|implemented)\b.*\b(20\d\d|training|workshops?|sessions?)\b|"
-    r"\b(there is now|are now|is now|now has|now have|took place|have taken place|has taken place)\b", re.I)
+    r"\b(there is now|are now|is now|now has|now have|took place|have taken place|has taken place)\b|"
+    r"\b(is|are) (currently |now )?being (refreshed|reviewed|developed|updated|revised|implemented|rolled out|"
+    r"introduced|embedded|piloted)\b", re.I)
+# How the review itself was done: audits, reviews, workshops or meetings held or carried out
+_PROCESS = re.compile(
+    r"\b(audits?|reviews?|workshops?|meetings?|panels?|events?|sessions?)\b[^.]{0,60}?\b(was|were|has been|have been)\s+"
+    r"(held|undertaken|carried out|conducted)\b|"
+    r"\b(held|carried out|undertook|conducted)\s+(a|an|the|two|three|four|\d+)\b[^.]{0,40}?"
+    r"\b(audits?|reviews?|workshops?|meetings?)\b", re.I)
 _GOOD = re.compile(r"\b(strength|good practice|good examples?|well (managed|coordinated|evidenced)|"
                    r"positive(ly)?|effective(ly)? (working|partnership)|excellent|timely and)\b", re.I)
 _CHALLENGE = re.compile(r"\b(barriers?|lack of|limited|difficult(y|ies)?|unable to|struggle|challenges?|"
@@ -140,6 +150,8 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
             return stype
     if text.rstrip().endswith("?"):
         return "context"  # a question put to the reader or a workshop
+    if is_label(text) or len(re.findall(r"\w+", text)) <= 2:
+        return "context"  # a name, a caption or a heading-like label ("Positives", "Probation – Good 1")
     headings = list(reversed(headings_of(section_path)))
     lead = lead_in_sentence(context)
     # The lead-in, then the nearest heading: the closest thing that says what the list is.
@@ -166,6 +178,8 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
 
 def _refine(cue: str, text: str) -> str:
     """A section's cue, unless the point's own wording clearly says otherwise."""
+    if cue != "recommendation" and _PROCESS.search(text[:200]):
+        return "context"
     if cue in ("finding", "learning") and (_NARRATIVE.search(text) or is_figures(text)):
         return "context"
     if cue in ("context", "finding", "learning") and _ACTION.search(text):
@@ -174,12 +188,12 @@ def _refine(cue: str, text: str) -> str:
         return "recommendation"
     if cue == "finding" and _MODAL.search(text):
         return "recommendation"
-    if cue == "finding" and _CHALLENGE.search(text):
-        return "challenge"
     return cue
 
 
 def _wording(text: str) -> str | None:
+    if _PROCESS.search(text[:200]):
+        return "context"
     if (is_figures(text) or _NARRATIVE.search(text)) and not _ACTION.search(text):
         return "context"
     if _ACTION.search(text):

@@ -75,7 +75,8 @@ def _show_groups(groups: list[dict], **_) -> None:
     for n, g in enumerate(groups, start=1):
         years = ", ".join(str(y) for y in g["years"])
         click.echo("\n" + click.style(f"{n}. {g['text']}", bold=True))
-        click.echo(click.style(f"   {len(g['documents'])} documents ({years}); themes: {', '.join(g['themes'])}",
+        seen = (f"; first seen {g['first_year']}, last seen {g['last_year']}" if g.get("first_year") else "")
+        click.echo(click.style(f"   {len(g['documents'])} documents ({years}){seen}; themes: {', '.join(g['themes'])}",
                                dim=True))
         for p in g["points"]:
             click.echo(f"   • {p['text']}")

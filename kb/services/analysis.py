@@ -169,7 +169,12 @@ class Analysis:
                                   "document": doc_ref(docs[p["document_id"]]), "section": p["section_path"],
                                   "page": p["page"], "statement_type": p["statement_type"], "themes": p["themes"]})
             instances.sort(key=lambda i: (-(i["document"]["year"] or 0), i["document"]["title"], i["id"]))
+            first, last = (min(g.years), max(g.years)) if g.years else (None, None)
             out.append({"text": by_id[g.seed]["text"], "representative": g.seed, "themes": g.themes,
                         "documents": [doc_ref(docs[d]) for d in g.documents], "years": g.years,
+                        "first_year": first, "last_year": last,
+                        # documents of the group published after it was first seen: it came back
+                        "documents_since_first": sum(1 for d in g.documents
+                                                     if first is not None and (docs[d]["year"] or 0) > first),
                         "points": instances})
         return out

@@ -26,6 +26,19 @@ from kb.analysis.statements import is_figures, is_label, statement_type
      "recommendation"),
     ("This briefing presents key points from 24 reviews for managers and practitioners in the area",
      None, ["Learning from reviews"], "learning-summary", "context"),
+    # a plan's action in the infinitive is what is to be done
+    ("Actions 2019-21: To promote the use of the escalation policy", None, ["PRIORITY 2"], "annual-report",
+     "recommendation"),
+    # how the review was done is background, not something achieved
+    ("A multi-agency workshop was held in March to explore the findings", None, ["Key learning"],
+     "learning-summary", "context"),
+    ("The neglect strategy is currently being refreshed with partners", None, ["PRIORITY 1"], "annual-report",
+     "action-taken"),
+    ("Probation – Good 1", None, ["Outcomes"], "multi-agency-audit", "context"),
+    ("Positives", None, ["CAF MULTI AGENCY LEARNING"], "multi-agency-audit", "context"),
+    # a gap found by an audit is a finding of the audit
+    ("Agencies identified the impact of resource limitations on their response", None, ["4. Resource"],
+     "multi-agency-audit", "finding"),
 ])
 def test_statement_type(text, context, path, doc_type, expected):
     assert statement_type(text, context, path, doc_type) == expected
