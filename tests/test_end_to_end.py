@@ -138,5 +138,9 @@ def test_recurring_findings_across_documents(real_home):
             assert g["documents_since_first"] == sum(1 for d in g["documents"] if (d["year"] or 0) > years[0])
             for p in g["points"]:
                 assert {"id", "text", "document"} <= set(p) and p["document"]["title"]
+    r = cli(real_home, "recurring", "--json")
+    background = ("Bromley Safeguarding Children Partnership (BSCP) conducts reviews", "Outcome:",
+                  "\u201cThe purpose of reviews")  # the examples of what is not a finding
+    assert not [p["text"] for g in json.loads(r.output) for p in g["points"] if p["text"].startswith(background)]
     r = cli(real_home, "recurring", "--min-docs", "4")
     assert r.exit_code == 0 and "documents (" in r.output

@@ -38,6 +38,8 @@ SECTION_CUES: list[tuple[str, re.Pattern]] = [
 
 # Labels a point itself starts with.
 LABEL_CUES: list[tuple[str, re.Pattern]] = [
+    # a plan's outcome, priority or aim: what the plan is for, not a finding
+    ("context", re.compile(r"^\s*(outcomes?|priorit(y|ies)|objectives?|aims?|vision)\s*\d*\s*:", re.I)),
     # a plan's action put in the infinitive ("Actions 2017-19: To monitor ..."): what is to be done
     ("recommendation", re.compile(r"^\s*actions?\b[^:]{0,20}:\s*to\s+\w", re.I)),
     ("action-taken", re.compile(r"^\s*(actions? taken|action|progress|update)\s*:", re.I)),
@@ -73,10 +75,12 @@ _ACTION = re.compile(
     r"introduced|embedded|piloted)\b", re.I)
 # How the review itself was done: audits, reviews, workshops or meetings held or carried out
 _PROCESS = re.compile(
+    r"\b(conducts|undertakes|carries out|holds|commissions)\s+(\w+\s+){0,3}(reviews|audits|workshops|meetings)\b|"
     r"\b(audits?|reviews?|workshops?|meetings?|panels?|events?|sessions?)\b[^.]{0,60}?\b(was|were|has been|have been)\s+"
     r"(held|undertaken|carried out|conducted)\b|"
     r"\b(held|carried out|undertook|conducted)\s+(a|an|the|two|three|four|\d+)\b[^.]{0,40}?"
     r"\b(audits?|reviews?|workshops?|meetings?)\b", re.I)
+_QUOTATION = re.compile(r"^\s*[“\"][^”\"]{40,}[”\"]\s*(\(.{0,80}\))?\s*\.?\s*$", re.S)
 _GOOD = re.compile(r"\b(strength|good practice|good examples?|well (managed|coordinated|evidenced)|"
                    r"positive(ly)?|effective(ly)? (working|partnership)|excellent|timely and)\b", re.I)
 _CHALLENGE = re.compile(r"\b(barriers?|lack of|limited|difficult(y|ies)?|unable to|struggle|challenges?|"
@@ -150,6 +154,8 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
             return stype
     if text.rstrip().endswith("?"):
         return "context"  # a question put to the reader or a workshop
+    if _QUOTATION.match(text):
+        return "context"  # a passage quoted from guidance or another report
     if is_label(text) or len(re.findall(r"\w+", text)) <= 2:
         return "context"  # a name, a caption or a heading-like label ("Positives", "Probation – Good 1")
     headings = list(reversed(headings_of(section_path)))

@@ -36,6 +36,13 @@ from kb.analysis.statements import is_figures, is_label, statement_type
      "action-taken"),
     ("Probation – Good 1", None, ["Outcomes"], "multi-agency-audit", "context"),
     ("Positives", None, ["CAF MULTI AGENCY LEARNING"], "multi-agency-audit", "context"),
+    # never learning (the recurring-findings issue): how reviews are done, a plan's outcome, a quotation
+    ("Bromley Safeguarding Children Partnership (BSCP) conducts reviews and multi-agency audits each year.",
+     None, ["SUMMARY OF LEARNING"], "learning-summary", "context"),
+    ("Outcome: Children and young people receive effective early help and appropriate interventions", None,
+     ["PRIORITY 2: EARLY HELP"], "annual-report", "context"),
+    ("\u201cThe purpose of reviews of serious child safeguarding cases, at both national and local level, is to "
+     "identify improvements to be made.\u201d (Working Together 2018)", None, ["Introduction"], "scr", "context"),
     # a gap found by an audit is a finding of the audit
     ("Agencies identified the impact of resource limitations on their response", None, ["4. Resource"],
      "multi-agency-audit", "finding"),
