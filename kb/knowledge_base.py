@@ -116,6 +116,7 @@ class KnowledgeBase:
     theme_year_csv = _To("analysis")
     retag = _To("analysis")
     evaluate_themes = _To("analysis")
+    evaluate_recurring = _To("analysis")
     recurring = _To("analysis")
 
     # briefings

@@ -124,7 +124,9 @@ def test_paraphrases_are_tagged_by_meaning(real_home):
 
 # ------------------------------------------------------------ recurring findings (briefings issue)
 def test_recurring_findings_across_documents(real_home):
-    expected = {"was-not-brought": 3, "information-sharing": 3, "voice-of-child": 2, "supervision-workforce": 2}
+    # was not brought: the annual report's instances are actions taken on it (policies updated), which
+    # are not the finding stated again (the recurring-findings issue), so two documents state it
+    expected = {"was-not-brought": 2, "information-sharing": 3, "voice-of-child": 2, "supervision-workforce": 2}
     for theme, docs in expected.items():
         r = cli(real_home, "recurring", "--theme", theme, "--json")
         assert r.exit_code == 0, r.output
@@ -144,3 +146,11 @@ def test_recurring_findings_across_documents(real_home):
     assert not [p["text"] for g in json.loads(r.output) for p in g["points"] if p["text"].startswith(background)]
     r = cli(real_home, "recurring", "--min-docs", "4")
     assert r.exit_code == 0 and "documents (" in r.output
+
+
+def test_eval_recurring_reads_the_labelled_pairs(real_home):
+    r = cli(real_home, "eval-recurring", "--json")
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output)
+    assert report["pairs"] >= 40 and report["unmatched"] == []  # every labelled point is in the store
+    assert 0 < report["grouped"] <= report["pairs"] and 0 <= report["precision"] <= 1

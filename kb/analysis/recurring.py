@@ -1,8 +1,8 @@
 """Recurring findings: learning points from different documents that state the same finding.
 
 Within each theme, the points that carry it on lexical evidence (a trigger in
-the text, lead-in or heading, not meaning alone) and are statements rather than
-background are grouped greedily: the point with the most close neighbours in
+the text, lead-in or heading, not meaning alone) and are statements of learning (not
+background, not actions taken in response; good practice apart from gaps) are grouped greedily: the point with the most close neighbours in
 other documents seeds a group of every point at least THRESHOLD-similar to it.
 The threshold rises with the theme's breadth: points of a narrow theme ("was
 not brought", 7 points in the seed corpus) already say much the same thing,
@@ -27,7 +27,8 @@ THRESHOLD_NARROW = 0.37   # cosine similarity to the group's seed, for a theme w
 THRESHOLD_BROAD = 0.60    # ... for a theme with BROAD_THEME points or more
 BROAD_THEME = 60
 MIN_TAG_CONFIDENCE = 0.7  # lexical evidence only (see kb.themes)
-SKIP_TYPES = ("context",)
+SKIP_TYPES = ("context", "action-taken")  # background, and what was done in response: not findings
+GOOD_PRACTICE = "good-practice"  # recurs as its own kind: never grouped with gaps
 NEIGHBOURS = 64           # a group is a seed and its close neighbours: more would be a topic, not a finding
 EXACT_MEMBERS = 8192      # themes up to this size get exact neighbours; larger ones HNSW
 
@@ -52,15 +53,16 @@ def find_groups(points: list[dict], vectors: np.ndarray, min_docs: int = 2,
     theme_tags [{theme, confidence}]) from at least `min_docs` documents, ranked by
     number of documents, then by the newest year."""
     index = {p["id"]: i for i, p in enumerate(points)}
-    by_theme: dict[str, list[int]] = {}
+    by_theme: dict[tuple[str, bool], list[int]] = {}
     for i, p in enumerate(points):
         if p.get("statement_type") in SKIP_TYPES:
             continue
+        good = p.get("statement_type") == GOOD_PRACTICE
         for tag in p.get("theme_tags", []):
             if tag["confidence"] >= MIN_TAG_CONFIDENCE and (not themes or tag["theme"] in themes):
-                by_theme.setdefault(tag["theme"], []).append(i)
+                by_theme.setdefault((tag["theme"], good), []).append(i)
     groups: list[Group] = []
-    for theme, members in sorted(by_theme.items()):
+    for (theme, _good), members in sorted(by_theme.items()):
         groups += _theme_groups(theme, members, points, vectors, min_docs)
     groups = _merge(groups)
     for g in groups:

@@ -7,6 +7,7 @@ import click
 
 from kb.cli.app import citation, json_or_text, main, open_kb
 from kb.cli.search import years_option
+from kb.analysis import recurring_eval
 from kb.search import evaluation
 
 
@@ -155,3 +156,29 @@ def _show_report(report, verbose: bool = False, **_) -> None:
 def eval_themes(ctx, labels, verbose):
     """Theme tagging against a hand-labelled set: per-theme and macro precision, recall, F1."""
     return open_kb(ctx).evaluate_themes(labels or str(evaluation.default_theme_labels()))
+
+
+def _show_recurring_report(r, **_) -> None:
+    click.echo(f"labelled pairs: {r.pairs} ({r.same_finding} same-finding)")
+    click.echo(f"grouped together: {r.grouped} (" + ", ".join(f"{k} {v}" for k, v in r.grouped_by_label.items()) + ")")
+    click.echo(f"pairwise precision {r.precision:.3f}  recall {r.recall:.3f}")
+    click.echo(f"top-{recurring_eval.TOP} groups with labelled pairs: {r.top_groups_labelled}, "
+               f"all same-finding: {r.top_groups_pure}")
+    for u in r.unmatched:
+        click.echo(f"not found: {u}", err=True)
+
+
+def _recurring_report_json(r, **_) -> dict:
+    return {"pairs": r.pairs, "same_finding": r.same_finding, "grouped": r.grouped,
+            "grouped_by_label": r.grouped_by_label, "precision": round(r.precision, 4),
+            "recall": round(r.recall, 4), "top_groups_labelled": r.top_groups_labelled,
+            "top_groups_pure": r.top_groups_pure, "unmatched": r.unmatched}
+
+
+@main.command(name="eval-recurring")
+@click.argument("labels", required=False, type=click.Path(exists=True, dir_okay=False))
+@json_or_text(_show_recurring_report, data=_recurring_report_json)
+@click.pass_context
+def eval_recurring(ctx, labels):
+    """Recurring groups against hand-labelled pairs: pairwise precision and recall of same-finding."""
+    return open_kb(ctx).evaluate_recurring(labels or str(recurring_eval.default_labels()))

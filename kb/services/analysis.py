@@ -131,6 +131,23 @@ class Analysis:
             raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first")
         return evaluation.evaluate_themes(labels, find, [t.slug for t in self.taxonomy.themes])
 
+    def evaluate_recurring(self, labels_path: str):
+        """Recurring groups against hand-labelled pairs (kb.analysis.recurring_eval)."""
+        from kb.analysis import recurring_eval
+
+        pairs = recurring_eval.load_labels(labels_path)
+        if not self.store.point_count():
+            raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first")
+        cache: dict[str, list[dict]] = {}
+
+        def find(doc_id: str, start: str) -> int | None:
+            if doc_id not in cache:
+                cache[doc_id] = self.store.points(doc_id)
+            want = evaluation.words(start)
+            return next((p["id"] for p in cache[doc_id] if evaluation.words(p["text"]).startswith(want)), None)
+
+        return recurring_eval.evaluate(pairs, self.recurring(), find)
+
     # ------------------------------------------------------------ recurring findings
     def recurring(self, theme: str | None = None, min_docs: int = 2, doc_types: Iterable[str] = (),
                   year_from: int | None = None, year_to: int | None = None,

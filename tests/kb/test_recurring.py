@@ -32,3 +32,29 @@ def test_groups_need_similar_points_from_different_documents_and_rank_by_documen
 
 def test_broad_themes_need_closer_meaning():
     assert threshold(5) < threshold(30) < threshold(60) == threshold(200)
+
+
+def test_actions_taken_stay_out_and_good_practice_is_its_own_kind():
+    points = [point(1, "a", 2020, "supervision"), point(2, "b", 2021, "supervision"),
+              point(3, "c", 2022, "supervision", stype="action-taken"),   # a response, not the finding again
+              point(4, "d", 2022, "supervision", stype="good-practice"),  # close in meaning, the opposite
+              point(5, "e", 2023, "supervision", stype="good-practice")]
+    vectors = np.stack([unit(1, 0.05, 0)] * 5)
+    groups = find_groups(points, vectors)
+    assert sorted(sorted(g.points) for g in groups) == [[1, 2], [4, 5]]
+
+
+def test_pairwise_precision_recall_and_pure_top_groups():
+    from kb.analysis.recurring_eval import evaluate
+
+    def pair(a, b, label):
+        return {"a": {"document": "d", "text": a}, "b": {"document": "d", "text": b}, "label": label}
+
+    ids = {"gp": 1, "gp2": 2, "school": 3, "fathers": 4, "fathers2": 5}
+    groups = [{"points": [{"id": 1}, {"id": 2}, {"id": 3}]}, {"points": [{"id": 4}]}]
+    pairs = [pair("gp", "gp2", "same-finding"), pair("gp", "school", "same-topic"),
+             pair("fathers", "fathers2", "same-finding"), pair("gp", "missing", "unrelated")]
+    r = evaluate(pairs, groups, lambda _doc, text: ids.get(text))
+    assert (r.grouped, r.grouped_same, r.same_finding) == (2, 1, 2)
+    assert r.precision == 0.5 and r.recall == 0.5
+    assert (r.top_groups_labelled, r.top_groups_pure) == (1, 0) and r.unmatched == ["d: missing"]
