@@ -118,6 +118,7 @@ class KnowledgeBase:
     evaluate_themes = _To("analysis")
     evaluate_recurring = _To("analysis")
     recurring = _To("analysis")
+    recurring_csv = _To("analysis")
 
     # briefings
     create_briefing = _To("briefing_service")

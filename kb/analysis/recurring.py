@@ -19,6 +19,7 @@ of seeds runs over that graph with a lazy priority queue.
 from __future__ import annotations
 
 import heapq
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -132,6 +133,18 @@ def _theme_groups(theme: str, members: list[int], points: list[dict], vectors: n
             out.append(Group(seed=points[members[seed]]["id"],
                              points=sorted(points[members[b]]["id"] for b in group), themes=[theme]))
     return out
+
+
+_STOP = frozenset("""about also been being between could from have into more must need needs other should such
+than that their them then there these they this those through were what when where which while will with within
+would""".split())
+
+
+def shared_terms(a: str, b: str) -> list[str]:
+    """The content words two statements have in common (why one is in the other's group)."""
+    def words(text: str) -> set[str]:
+        return {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]{3,}", text)} - _STOP
+    return sorted(words(a) & words(b))
 
 
 def _merge(groups: list[Group]) -> list[Group]:

@@ -90,13 +90,17 @@ def _show_groups(groups: list[dict], **_) -> None:
 @click.option("--min-docs", default=2, show_default=True, help="Found in at least this many documents.")
 @click.option("--type", "doc_types", multiple=True, help="Only documents of this type (repeatable).")
 @click.option("--year", help="A year (2020) or a range (2017-2020, 2019-).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: one row per instance with its group and citation.")
 @json_or_text(_show_groups)
 @click.pass_context
-def recurring(ctx, theme, min_docs, doc_types, year):
+def recurring(ctx, theme, min_docs, doc_types, year, as_csv):
     """Findings that recur across documents, each instance cited; most documents first."""
     year_from, year_to = years_option(year)
-    return open_kb(ctx).recurring(theme=theme, min_docs=min_docs, doc_types=list(doc_types),
-                                  year_from=year_from, year_to=year_to)
+    wanted = dict(theme=theme, min_docs=min_docs, doc_types=list(doc_types), year_from=year_from, year_to=year_to)
+    if as_csv:
+        click.echo(open_kb(ctx).recurring_csv(**wanted), nl=False)
+        ctx.exit(0)
+    return open_kb(ctx).recurring(**wanted)
 
 
 @main.command()

@@ -131,6 +131,25 @@ class Analysis:
             raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first")
         return evaluation.evaluate_themes(labels, find, [t.slug for t in self.taxonomy.themes])
 
+    def recurring_csv(self, theme: str | None = None, min_docs: int = 2, doc_types: Iterable[str] = (),
+                      year_from: int | None = None, year_to: int | None = None,
+                      include_restricted: bool = True) -> str:
+        """The recurring findings as CSV: one row per instance, with its group and citation."""
+        groups = self.recurring(theme, min_docs, doc_types, year_from, year_to, include_restricted)
+        buf = io.StringIO()
+        out = csv.writer(buf, lineterminator="\n")
+        out.writerow(["group", "finding", "themes", "documents", "first_year", "last_year", "instance",
+                      "statement_type", "document", "publisher", "year", "section", "page", "similarity",
+                      "shared_terms", "point_id"])
+        for n, g in enumerate(groups, start=1):
+            for p in g["points"]:
+                d = p["document"]
+                out.writerow([n, g["text"], "; ".join(g["themes"]), len(g["documents"]), g["first_year"],
+                              g["last_year"], p["text"], p["statement_type"], d["title"], d["publisher"] or "",
+                              d["year"] or "", p["section"], p["page"] or "", p["similarity"],
+                              "; ".join(p["shared_terms"]), p["id"]])
+        return buf.getvalue()
+
     def evaluate_recurring(self, labels_path: str):
         """Recurring groups against hand-labelled pairs (kb.analysis.recurring_eval)."""
         from kb.analysis import recurring_eval
@@ -177,14 +196,20 @@ class Analysis:
             p["year"] = docs[p["document_id"]]["year"]
         groups = recurring.find_groups(points, vectors, min_docs=min_docs, themes=[theme] if theme else None)
         by_id = {p["id"]: p for p in points}
+        row = {p["id"]: n for n, p in enumerate(points)}
         out = []
         for g in groups:
             instances = []
+            seed = by_id[g.seed]
             for pid in g.points:
                 p = by_id[pid]
                 instances.append({"id": pid, "text": p["text"], "context": p["context"],
                                   "document": doc_ref(docs[p["document_id"]]), "section": p["section_path"],
-                                  "page": p["page"], "statement_type": p["statement_type"], "themes": p["themes"]})
+                                  "page": p["page"], "statement_type": p["statement_type"], "themes": p["themes"],
+                                  # why it is in the group: how close its meaning is to the representative
+                                  # statement's, and the words they share
+                                  "similarity": round(float(vectors[row[pid]] @ vectors[row[g.seed]]), 3),
+                                  "shared_terms": [] if pid == g.seed else recurring.shared_terms(seed["text"], p["text"])})
             instances.sort(key=lambda i: (-(i["document"]["year"] or 0), i["document"]["title"], i["id"]))
             first, last = (min(g.years), max(g.years)) if g.years else (None, None)
             out.append({"text": by_id[g.seed]["text"], "representative": g.seed, "themes": g.themes,

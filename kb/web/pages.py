@@ -160,6 +160,14 @@ def recurring():
                            query=query, wanted=wanted, years=years)
 
 
+@bp.get("/recurring.csv")
+def recurring_csv():
+    with knowledge_base() as kb:
+        text = kb.recurring_csv(**recurring_args(request.args))
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=recurring-findings.csv"})
+
+
 LIBRARY_PAGE = 100  # documents per page of the library
 
 

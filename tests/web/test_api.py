@@ -153,3 +153,21 @@ def test_the_themes_a_query_maps_to_are_shown_and_can_be_turned_off(client):
     api = client.get("/api/search?q=children+who+were+not+brought+to+appointments").get_json()
     assert "was-not-brought" in api["concepts"]
     assert client.get("/api/search?q=children+who+were+not+brought&concepts=0").get_json()["concepts"] == []
+
+
+def test_recurring_findings_download_as_csv_and_say_why_each_instance_is_there(client):
+    import csv
+    import io
+    groups = client.get("/api/recurring").get_json()
+    g = groups[0]
+    seed = next(p for p in g["points"] if p["id"] == g["representative"])
+    other = next(p for p in g["points"] if p["id"] != g["representative"])
+    assert seed["similarity"] >= other["similarity"] and seed["shared_terms"] == []
+    assert all(t in seed["text"].lower() and t in other["text"].lower() for t in other["shared_terms"])
+    page = client.get("/recurring").get_data(as_text=True)
+    assert "Why in this group: meaning" in page and 'href="/recurring.csv' in page
+    r = client.get("/recurring.csv")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    assert len(rows) == sum(len(x["points"]) for x in groups)
+    assert rows[0]["finding"] == g["text"] and rows[0]["document"] and rows[0]["first_year"] == str(g["first_year"])

@@ -46,7 +46,7 @@ def test_no_get_route_shows_a_restricted_document_anonymously(app, client, web_h
             if rule.endpoint in ("pages.search", "api.search"):
                 variants += [f"{url}?q={q}" for q in queries]
                 variants += [f"{url}?q={queries[0]}&document={RESTRICTED}", f"{url}?q=neglect&type=multi-agency-audit"]
-            if rule.endpoint in ("pages.recurring", "api.recurring"):
+            if rule.endpoint in ("pages.recurring", "pages.recurring_csv", "api.recurring"):
                 variants += [f"{url}?theme={t}" for t in themes] + [f"{url}?min_docs=2&type=multi-agency-audit"]
             for v, echoed in [(x, x.split("q=", 1)[1].split("&")[0] if "q=" in x else "") for x in variants]:
                 r = client.get(v)
