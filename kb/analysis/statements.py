@@ -184,6 +184,8 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
 
 def _refine(cue: str, text: str) -> str:
     """A section's cue, unless the point's own wording clearly says otherwise."""
+    if cue in ("recommendation", "good-practice", "challenge") and is_figures(text) and not _MODAL.search(text):
+        return "context"  # statistics under a heading that names a plan or a priority
     if cue != "recommendation" and _PROCESS.search(text[:200]):
         return "context"
     if cue in ("finding", "learning") and (_NARRATIVE.search(text) or is_figures(text)):

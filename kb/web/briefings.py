@@ -51,17 +51,22 @@ def create():
 
 @bp.post("/briefings/add")
 def add():
-    """Add a learning point to the current briefing (started if there is none)."""
-    point_id = request.form.get("point_id", type=int)
-    if point_id is None:
+    """Add learning points to the current briefing (started if there is none): one point, or
+    every instance of a recurring finding (point_id given once for each)."""
+    point_ids = request.form.getlist("point_id", type=int)
+    if not point_ids:
         abort(400, "say which learning point to add (point_id)")
     with knowledge_base() as kb:
         current = current_briefing(kb)
-        item = kb.add_to_briefing(current["id"] if current else None, point_id, briefing_owner())
+        added = 0
+        for point_id in point_ids:
+            item = kb.add_to_briefing(current["id"] if current else None, point_id, briefing_owner())
+            current, added = item["briefing"], added + item["added"]
     b = item["briefing"]
     session["briefing"] = b["id"]
-    flash(f"{'Added to' if item['added'] else 'Already in'} “{b['title']}” "
-          f"({b['n_items']} point{'s' if b['n_items'] != 1 else ''}).", "briefing")
+    what = (f"{'Added to' if added else 'Already in'}" if len(point_ids) == 1
+            else f"{added} of {len(point_ids)} points added to")
+    flash(f"{what} “{b['title']}” ({b['n_items']} point{'s' if b['n_items'] != 1 else ''}).", "briefing")
     return redirect(safe_next(request.form.get("next")))
 
 

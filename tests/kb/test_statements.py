@@ -43,6 +43,9 @@ from kb.analysis.statements import is_figures, is_label, statement_type
      ["PRIORITY 2: EARLY HELP"], "annual-report", "context"),
     ("\u201cThe purpose of reviews of serious child safeguarding cases, at both national and local level, is to "
      "identify improvements to be made.\u201d (Working Together 2018)", None, ["Introduction"], "scr", "context"),
+    # statistics under a heading that names a plan are context, not recommendations
+    ("63 children (15%) were subject to a Child Protection Plan for a second time in 2018-19", None,
+     ["CHILD PROTECTION PLANS"], "annual-report", "context"),
     # a gap found by an audit is a finding of the audit
     ("Agencies identified the impact of resource limitations on their response", None, ["4. Resource"],
      "multi-agency-audit", "finding"),

@@ -161,3 +161,17 @@ def test_the_briefing_page_and_api_offer_every_registered_exporter(client, monke
     assert r.status_code == 200 and r.mimetype == "text/plain" and "attachment" in r.headers["Content-Disposition"]
     api = client.get(f"/api/briefings/{bid}/export?format=txt")
     assert api.status_code == 200 and api.get_data(as_text=True).strip()
+
+
+def test_a_recurring_finding_goes_into_a_briefing_with_every_instance(client):
+    group = client.get("/api/recurring").get_json()[0]
+    page = client.get("/recurring").get_data(as_text=True)
+    assert f"Add all {len(group['points'])} instances to my briefing" in page
+    token = csrf_of(client)
+    ids = [p["id"] for p in group["points"]]
+    r = client.post("/briefings/add", data={"point_id": ids, "next": "/recurring#group-1", "csrf_token": token},
+                    follow_redirects=True)
+    assert f"{len(ids)} of {len(ids)} points added to" in r.get_data(as_text=True)
+    [mine] = client.get("/api/briefings").get_json()
+    items = client.get(f"/api/briefings/{mine['id']}").get_json()["items"]
+    assert sorted(i["point_id"] for i in items) == sorted(ids)
