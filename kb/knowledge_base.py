@@ -126,6 +126,7 @@ class KnowledgeBase:
     briefing = _To("briefing_service")
     edit_briefing = _To("briefing_service")
     add_to_briefing = _To("briefing_service")
+    add_all_to_briefing = _To("briefing_service")
     delete_briefing = _To("briefing_service")
     claim_briefings = _To("briefing_service")
     export_briefing = _To("briefing_service")

@@ -9,14 +9,14 @@
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from kb.core.errors import KBError
+from kb.search.evaluation import LABELS, read_list
 
-LABELS = ("same-finding", "same-topic", "unrelated")
+LABELS_OF_PAIRS = ("same-finding", "same-topic", "unrelated")
 TOP = 20
 
 
@@ -41,20 +41,16 @@ class RecurringReport:
 
 
 def default_labels() -> Path:
-    return Path(__file__).resolve().parents[2] / "corpus" / "labels" / "recurring.json"
+    return LABELS / "recurring.json"
 
 
 def load_labels(path: str | Path) -> list[dict]:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise KBError(f"{path}: not a readable labelled set of recurring pairs ({exc})") from None
-    pairs = data.get("pairs") if isinstance(data, dict) else None
+    pairs = read_list(path, "pairs", "the labelled set of recurring pairs")
     if not isinstance(pairs, list):
         raise KBError(f"{path}: expected an object with a 'pairs' list")
     for n, p in enumerate(pairs):
-        if p.get("label") not in LABELS or not all(isinstance(p.get(k), dict) for k in ("a", "b")):
-            raise KBError(f"{path}: pair {n} needs 'a', 'b' (document, text) and a label of {', '.join(LABELS)}")
+        if p.get("label") not in LABELS_OF_PAIRS or not all(isinstance(p.get(k), dict) for k in ("a", "b")):
+            raise KBError(f"{path}: pair {n} needs 'a', 'b' (document, text) and a label of {', '.join(LABELS_OF_PAIRS)}")
     return pairs
 
 
@@ -65,7 +61,7 @@ def evaluate(pairs: list[dict], groups: list[dict], find: Callable[[str, str], i
     for g_index, g in enumerate(groups):
         for p in g["points"]:
             member.setdefault(p["id"], set()).add(g_index)
-    unmatched, grouped_by_label = [], dict.fromkeys(LABELS, 0)
+    unmatched, grouped_by_label = [], dict.fromkeys(LABELS_OF_PAIRS, 0)
     same = grouped = grouped_same = 0
     in_top: dict[int, list[str]] = {}
     for p in pairs:

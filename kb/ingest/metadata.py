@@ -54,6 +54,19 @@ OWN_DATE = re.compile(  # a date the document gives as its own
 # years that belong to a cited statute or guidance, not to the document
 _CITED = re.compile(r"\b(?:Working Together(?: to Safeguard Children)?|Children(?:'s)? Act|Act|Regulations|"
                     r"Care Act|Domestic Abuse Act|Guidance|Statutory Guidance|Framework)\s*\(?(?:19|20)\d\d\)?", re.I)
+_SITE_SEPARATOR = re.compile(r"\s[|–-]\s")
+_SITE_NAME = re.compile(r"Partnership|Board|Council|LSCB|Trust")
+
+
+def site_in_title(title: str) -> tuple[str, str | None]:
+    """A web page's title names its site after it: "Learning | X Safeguarding Children
+    Partnership" -> ("Learning", "X Safeguarding Children Partnership"); (title, None) otherwise."""
+    parts = _SITE_SEPARATOR.split(title)
+    if len(parts) > 1 and _SITE_NAME.search(parts[-1]):
+        return " - ".join(parts[:-1]).strip(), parts[-1].strip()
+    return title, None
+
+
 # headings that open many documents and name none of them
 _GENERIC = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s*)?(?:introduction|contents|table of contents|index|executive summary|"
                       r"summary|foreword|background|preface|overview|glossary|acknowledgements?)\s*:?\s*$", re.I)

@@ -58,7 +58,10 @@ def score_query(passages: list[str], gold: list[tuple[str, str, int]], k: int = 
     return ndcg, recall, mrr
 
 
-def _read_list(path: str | Path, key: str, what: str) -> object:
+LABELS = Path(__file__).resolve().parents[2] / "corpus" / "labels"  # the project's labelled sets
+
+
+def read_list(path: str | Path, key: str, what: str) -> object:
     """The list under `key` of a JSON file (or the file's own list); a readable error otherwise."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -68,7 +71,7 @@ def _read_list(path: str | Path, key: str, what: str) -> object:
 
 
 def load_queries(path: str | Path) -> list[dict]:
-    queries = _read_list(path, "queries", "the query file")
+    queries = read_list(path, "queries", "the query file")
     if not isinstance(queries, list) or not all("query" in q and "gold" in q for q in queries):
         raise KBError(f"{path}: expected {{'queries': [{{'id', 'query', 'gold'}}, ...]}}")
     return queries
@@ -150,11 +153,11 @@ class ThemeReport:
 
 def default_theme_labels() -> Path:
     """The project's labelled set of the bundled corpus (corpus/labels/themes.json)."""
-    return Path(__file__).resolve().parents[2] / "corpus" / "labels" / "themes.json"
+    return LABELS / "themes.json"
 
 
 def load_theme_labels(path: str | Path) -> list[dict]:
-    items = _read_list(path, "points", "the labelled set")
+    items = read_list(path, "points", "the labelled set")
     if not isinstance(items, list) or not all(isinstance(i, dict) and {"document", "text", "themes"} <= set(i)
                                               for i in items):
         raise KBError(f"{path}: expected {{'points': [{{'document', 'text', 'themes', 'statement_type'}}, ...]}}")

@@ -116,9 +116,10 @@ class Analysis:
         self.indexes.refresh()
         return {"documents": len(docs), "points": len(updates), "changed": changed}
 
-    def evaluate_themes(self, labels_path: str) -> evaluation.ThemeReport:
-        """Themes and statement types of the stored points against a hand-labelled set."""
-        labels = evaluation.load_theme_labels(labels_path)
+    def _labelled_point_finder(self) -> Callable[[str, str], dict | None]:
+        """find(document id, start of text) -> the stored point a labelled set names, or None."""
+        if not self.store.point_count():
+            raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first")
         cache: dict[str, list[dict]] = {}
 
         def find(doc_id: str, start: str) -> dict | None:
@@ -126,10 +127,12 @@ class Analysis:
                 cache[doc_id] = self.store.points(doc_id)
             want = evaluation.words(start)
             return next((p for p in cache[doc_id] if evaluation.words(p["text"]).startswith(want)), None)
+        return find
 
-        if not self.store.point_count():
-            raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first")
-        return evaluation.evaluate_themes(labels, find, [t.slug for t in self.taxonomy.themes])
+    def evaluate_themes(self, labels_path: str) -> evaluation.ThemeReport:
+        """Themes and statement types of the stored points against a hand-labelled set."""
+        labels = evaluation.load_theme_labels(labels_path)
+        return evaluation.evaluate_themes(labels, self._labelled_point_finder(), [t.slug for t in self.taxonomy.themes])
 
     def recurring_csv(self, theme: str | None = None, min_docs: int = 2, doc_types: Iterable[str] = (),
                       year_from: int | None = None, year_to: int | None = None,
@@ -155,17 +158,8 @@ class Analysis:
         from kb.analysis import recurring_eval
 
         pairs = recurring_eval.load_labels(labels_path)
-        if not self.store.point_count():
-            raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first")
-        cache: dict[str, list[dict]] = {}
-
-        def find(doc_id: str, start: str) -> int | None:
-            if doc_id not in cache:
-                cache[doc_id] = self.store.points(doc_id)
-            want = evaluation.words(start)
-            return next((p["id"] for p in cache[doc_id] if evaluation.words(p["text"]).startswith(want)), None)
-
-        return recurring_eval.evaluate(pairs, self.recurring(), find)
+        find = self._labelled_point_finder()
+        return recurring_eval.evaluate(pairs, self.recurring(), lambda doc, start: (find(doc, start) or {}).get("id"))
 
     # ------------------------------------------------------------ recurring findings
     def recurring(self, theme: str | None = None, min_docs: int = 2, doc_types: Iterable[str] = (),

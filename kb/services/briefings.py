@@ -112,6 +112,17 @@ class Briefings:
         item = next(i for i in b["items"] if i["point_id"] == point_id)
         return dict(item, added=added, briefing={"id": b["id"], "title": b["title"], "n_items": len(b["items"])})
 
+    def add_all_to_briefing(self, briefing_id: int | None, point_ids: list[int], owner: str | None = None,
+                            include_restricted: bool = True) -> dict:
+        """Quote several learning points (a recurring finding's instances) in one briefing, as
+        add_to_briefing does each. Returns the briefing (id, title, number of items) and how
+        many were added (points already there are not added twice)."""
+        added, briefing = 0, None
+        for point_id in point_ids:
+            item = self.add_to_briefing(briefing_id, point_id, owner, include_restricted)
+            briefing, briefing_id, added = item["briefing"], item["briefing"]["id"], added + item["added"]
+        return {"briefing": briefing, "added": added}
+
     def delete_briefing(self, briefing_id: int, owner: str | None = None) -> None:
         self.briefing(briefing_id, owner)
         self.store.delete_briefing(briefing_id)

@@ -58,11 +58,8 @@ def add():
         abort(400, "say which learning point to add (point_id)")
     with knowledge_base() as kb:
         current = current_briefing(kb)
-        added = 0
-        for point_id in point_ids:
-            item = kb.add_to_briefing(current["id"] if current else None, point_id, briefing_owner())
-            current, added = item["briefing"], added + item["added"]
-    b = item["briefing"]
+        done = kb.add_all_to_briefing(current["id"] if current else None, point_ids, briefing_owner())
+    b, added = done["briefing"], done["added"]
     session["briefing"] = b["id"]
     what = (f"{'Added to' if added else 'Already in'}" if len(point_ids) == 1
             else f"{added} of {len(point_ids)} points added to")

@@ -6,6 +6,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from kb.ingest.inline import CHROME_TEXT as _CHROME_TEXT, squash
+from kb.ingest.metadata import site_in_title
 from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure
 from kb.ingest.readers.text_reader import decode
 from kb.ingest.readers.format import ReaderFormat
@@ -91,10 +92,8 @@ def _hints(soup: BeautifulSoup) -> dict:
     site = soup.find("meta", attrs={"property": "og:site_name"})
     if site and site.get("content"):
         hints["publisher"] = squash(site["content"])
-    elif soup.title and re.search(r"\s[|–-]\s", soup.title.get_text()):
-        suffix = squash(re.split(r"\s[|–-]\s", soup.title.get_text())[-1])
-        if re.search(r"Partnership|Board|Council|LSCB|Trust", suffix):
-            hints["publisher"] = suffix
+    elif soup.title and (site := site_in_title(squash(soup.title.get_text()))[1]):
+        hints["publisher"] = site
     for key in _DATE_META:
         tag = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})
         if tag and tag.get("content"):

@@ -47,7 +47,6 @@ class _Frag:
     bold: bool
     text: str
     width: float  # of the text without its spaces, from x
-    exact: bool = True  # width from the font's metrics, not estimated
 
     @property
     def end(self) -> float:
@@ -196,7 +195,7 @@ def _bullets(markers, frags: list[_Frag]) -> list[_Frag]:
             continue
         first = min(line, key=lambda f: f.x)
         if first.x - cx <= 4 * first.size and not any(f.x < cx < f.end for f in line):
-            out.append(_Frag(cx - w / 2, first.y, first.size, False, "•", w, True))
+            out.append(_Frag(cx - w / 2, first.y, first.size, False, "•", w))
     return out
 
 
@@ -340,9 +339,9 @@ def _join_fragments(group: list[_Frag], page_no: int, height: float) -> Line:
             parts[-1] = f"{parts[-1]} {f.text.strip()}"
         if prev_end is not None:
             gap = f.x - prev_end
-            if gap > (1.5 if f.exact else 3) * f.size and not (len(text) < 8 and _MARKER.match(text)):
+            if gap > 1.5 * f.size and not (len(text) < 8 and _MARKER.match(text)):
                 text += "\t"
-            elif not (text.endswith(" ") or f.text.startswith(" ") or (f.exact and gap < 0.1 * f.size)):
+            elif not (text.endswith(" ") or f.text.startswith(" ") or gap < 0.1 * f.size):
                 text += " "
         text += f.text
         prev_end = f.end

@@ -24,7 +24,7 @@ from kb.core.errors import IngestError
 from kb.ingest.inline import join_lines
 from kb.ingest.structure import DocumentStructure, RawBlock, blocks_from_raw
 from kb.ingest.readers.format import ReaderFormat
-from kb.ingest.metadata import OWN_DATE
+from kb.ingest.metadata import OWN_DATE, site_in_title
 from kb.ingest.ocr import page_image
 from kb.ingest.readers.pdf_layout import Line, is_chrome, page_lines
 
@@ -77,14 +77,19 @@ def _drop_running_lines(pages: list[list[Line]]) -> list[list[Line]]:
     return out
 
 
+def _body_size(lines: list[Line]) -> float:
+    """The size most of the text is set in."""
+    weights = Counter()
+    for l in lines:
+        weights[round(l.size, 1)] += len(l.text)
+    return weights.most_common(1)[0][0]
+
+
 def _raw_blocks(pages: list[list[Line]]) -> list[RawBlock]:
     all_lines = [l for lines in pages for l in lines]
     if not all_lines:
         return []
-    weights = Counter()
-    for l in all_lines:
-        weights[round(l.size, 1)] += len(l.text)
-    body = weights.most_common(1)[0][0]
+    body = _body_size(all_lines)
     gaps = [
         a.y - b.y for lines in pages for a, b in zip(lines, lines[1:])
         if abs(a.size - body) < 0.5 and abs(b.size - body) < 0.5 and 0 < a.y - b.y < body * 3
@@ -147,8 +152,16 @@ def read(data: bytes, name: str, ocr=None) -> DocumentStructure:
         found = f"; OCR ({ocr.name}) found no text in it" if ocr is not None else ", or install Tesseract"
         raise IngestError(
             name, f"the PDF has no text layer (scanned images only); it needs OCR before it can be ingested{found}")
-    chrome = [l.text for lines in pages for l in lines if is_chrome(l)]  # a printed web page's
-    pages = [[l for l in lines if not is_chrome(l)] for lines in _drop_running_lines(pages)]
+    chrome: list[str] = []  # a printed web page's navigation, page tools, "Last updated" …
+    kept: list[list[Line]] = []
+    for lines in _drop_running_lines(pages):
+        kept.append([])
+        for l in lines:
+            if is_chrome(l):
+                chrome.append(l.text)
+            else:
+                kept[-1].append(l)
+    pages = kept
     raw = _raw_blocks(pages)
     for number, found in sorted(scanned.items()):  # in page order among the pages read as text
         at = next((k for k, rb in enumerate(raw) if (rb.page or 0) > number), len(raw))
@@ -161,7 +174,9 @@ def read(data: bytes, name: str, ocr=None) -> DocumentStructure:
         pass
     hints = {}
     if meta_title and str(meta_title).strip():
-        hints.update(_split_site(str(meta_title).strip()))
+        hints["title"], site = site_in_title(str(meta_title).strip())
+        if site:
+            hints["publisher"] = site
     elif cover := _largest_text(pages[0] if pages else [], [l for p in pages for l in p]):
         hints["title"] = cover
     if dated := next((m.group(1) for t in chrome for m in OWN_DATE.finditer(t)), None):
@@ -185,23 +200,12 @@ def _ocr_blocks(page, number: int, ocr, name: str) -> list[RawBlock]:
     return blocks
 
 
-def _split_site(title: str) -> dict:
-    """A page printed from a website has the site after its title: "Learning | X Partnership"."""
-    parts = re.split(r"\s[|–-]\s", title)
-    if len(parts) > 1 and re.search(r"Partnership|Board|Council|LSCB|Trust", parts[-1]):
-        return {"title": " - ".join(parts[:-1]).strip(), "publisher": parts[-1].strip()}
-    return {"title": title}
-
-
 def _largest_text(first_page: list[Line], all_lines: list[Line]) -> str | None:
     """The title on a cover: the first page's largest text (its consecutive lines), when it is
     well above the body text's size."""
     if not first_page:
         return None
-    weights = Counter()
-    for l in all_lines:
-        weights[round(l.size, 1)] += len(l.text)
-    body = weights.most_common(1)[0][0]
+    body = _body_size(all_lines)
     top = max(l.size for l in first_page)
     if top < body * 1.3:
         return None
