@@ -1,20 +1,25 @@
-"""Which of search's constants earn their place: every configuration of a grid scored per
-query on a graded set, then leave-one-query-out cross-validation (each query scored by the
-configuration best on all the others) against the shipped configuration.
+"""Which of search's constants earn their place: each constant scored at each of its values on
+the development set and on reworded variants of its queries (bench/data/query_variants.json:
+a paraphrase, a question, an acronym form, a misspelling, each scored against the gold list of
+the query it rewords), then cross-validated by leaving one information need out: each need's
+queries (its development query and its variants) are scored by the value that is best on all
+the other needs' queries.
 
-    .venv/bin/python bench/search_cv.py --home DIR ../shared/eval/dev.json
+    .venv/bin/python bench/search_cv.py --home DIR ../shared/eval/dev.json [--only NAME ...]
 
-DIR holds a knowledge base of the seed corpus (built there when empty). Prints, for each
-constant, nDCG@10 on the whole set and under cross-validation with the constant at each
-value and the others as shipped, and the cross-validated gain of the shipped value over the
-constant's "off" value (the first listed); with --grid, the same for every combination."""
+DIR holds a knowledge base of the seed corpus (built there when empty). For each constant it
+prints nDCG@10 / MRR on the development set and on the variants at each value, the
+cross-validated figures choosing among its values, and the cross-validated gain of the shipped
+value over the constant's "off" value (the first listed) on all queries together. A constant
+is kept only when that gain is positive."""
 from __future__ import annotations
 
 import argparse
-import itertools
+import json
 import os
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,73 +28,108 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from kb import KnowledgeBase  # noqa: E402
 from kb.search import searcher  # noqa: E402
+from kb.search.keyword import query as keyword_query  # noqa: E402
 
-GRID = {  # constant: the values tried (the shipped value among them)
-    "QUESTIONS": [False, True],
-    "THEME_FACTOR": [1.0, 1.1, 1.15, 1.25],
-    "EXPANSION_WEIGHT": [0.0, 0.5, 0.8, 1.0],
-    "SHORT_POINT_FACTOR": [1.0, 0.75, 0.6],
+VARIANTS = ROOT / "bench" / "data" / "query_variants.json"
+MODULES = {"searcher": searcher, "query": keyword_query}
+GRID = {  # module.constant: the values tried, "off" first (the shipped value among them)
+    "searcher.CONCEPT_WEIGHT": [0.0, 0.8, 1.0, 1.2, 1.5],
+    "searcher.SHORT_POINT_FACTOR": [1.0, 0.75, 0.6],
+    "searcher.EXPANSION_WEIGHT": [0.0, 0.5, 0.8, 1.0],
+    "searcher.SPELL_OUT_ACRONYMS": [False, True],
+    "searcher.QUESTIONS": [False, True],
+    "searcher.RRF_K": [60, 30, 100],
+    "searcher.KEYWORD_WEIGHT": [1.0, 0.7, 1.3],
+    "searcher.VECTOR_WEIGHT": [1.0, 0.8, 1.3],
+    "searcher.MAX_PER_DOCUMENT": [10, 4, 6, 8],
+    "query.WHOLE_QUERY_PHRASE_BOOST": [0.0, 1.0, 2.0, 3.0],
 }
 
 
-def scores(kb: KnowledgeBase, queries: str, config: dict) -> list[tuple[float, float]]:
+def _get(name: str):
+    module, attr = name.split(".")
+    return getattr(MODULES[module], attr)
+
+
+def _set(name: str, value) -> None:
+    module, attr = name.split(".")
+    setattr(MODULES[module], attr, value)
+
+
+def query_set(dev_path: str) -> list[dict]:
+    """The development queries and their variants, each with the need (development query) it belongs to."""
+    dev = json.loads(Path(dev_path).read_text(encoding="utf-8"))["queries"]
+    gold = {q["id"]: q["gold"] for q in dev}
+    variants = json.loads(VARIANTS.read_text(encoding="utf-8"))["variants"]
+    return ([dict(q, need=q["id"], set="dev") for q in dev]
+            + [dict(id=v["id"], query=v["query"], kind=v["kind"], gold=gold[v["of"]], need=v["of"], set="variant")
+               for v in variants if v["of"] in gold])
+
+
+def scores(kb: KnowledgeBase, path: str, config: dict) -> list[tuple[float, float]]:
+    saved = {name: _get(name) for name in config}
     for name, value in config.items():
-        setattr(searcher, name, value)
+        _set(name, value)
     kb.searcher._memo.clear()
-    return [(s.ndcg, s.mrr) for s in kb.evaluate(queries)]
+    try:
+        return [(s.ndcg, s.mrr) for s in kb.evaluate(path)]
+    finally:
+        for name, value in saved.items():
+            _set(name, value)
 
 
-def loo(table: dict[tuple, list[tuple[float, float]]]) -> tuple[float, float]:
-    """Each query scored by the configuration with the best mean nDCG@10 on the other queries."""
-    configs = list(table)
-    n = len(next(iter(table.values())))
-    held = []
-    for q in range(n):
-        best = max(configs, key=lambda c: (sum(s[0] for i, s in enumerate(table[c]) if i != q), c == configs[0]))
-        held.append(table[best][q])
-    return statistics.mean(h[0] for h in held), statistics.mean(h[1] for h in held)
+def leave_one_need_out(table: dict, queries: list[dict], first) -> list[tuple[float, float]]:
+    """Each need's queries scored by the value with the best mean nDCG@10 on the other needs'
+    queries (ties go to `first`)."""
+    held: list = [None] * len(queries)
+    for need in {q["need"] for q in queries}:
+        train = [i for i, q in enumerate(queries) if q["need"] != need]
+        best = max(table, key=lambda v: (sum(table[v][i][0] for i in train), v == first))
+        for i, q in enumerate(queries):
+            if q["need"] == need:
+                held[i] = table[best][i]
+    return held
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("queries")
+    ap.add_argument("queries", help="the development set (../shared/eval/dev.json)")
     ap.add_argument("--home", required=True)
-    ap.add_argument("--grid", action="store_true", help="Also every combination (slow: the product of the values).")
+    ap.add_argument("--only", nargs="*", help="Only these constants (module.NAME).")
     args = ap.parse_args()
     kb = KnowledgeBase.open(args.home)
     if not kb.store.point_count():
         kb.ingest([str(ROOT / "corpus")])
-    shipped = {name: getattr(searcher, name) for name in GRID}
-    print(f"shipped: {shipped}")
-    base = scores(kb, args.queries, shipped)
-    mean = lambda rows, i=0: statistics.mean(r[i] for r in rows)  # noqa: E731
-    print(f"\n{'constant':<20} {'value':>6} {'nDCG@10':>8} {'MRR':>6}   LOO-CV nDCG/MRR choosing among its values")
-    for name, values in GRID.items():
-        table = {}
-        for v in values:
-            table[(v,)] = scores(kb, args.queries, dict(shipped, **{name: v}))
-            print(f"{name:<20} {v!s:>6} {mean(table[(v,)]):8.3f} {mean(table[(v,)], 1):6.3f}")
-        cv = loo({k: table[k] for k in sorted(table, key=lambda k: k != (shipped[name],))})
-        off = (values[0],)
-        onoff = loo({(shipped[name],): table[(shipped[name],)], off: table[off]}) if off != (shipped[name],) else None
-        print(f"{'':<20} {'CV':>6} {cv[0]:8.3f} {cv[1]:6.3f}   choosing among its values")
-        if onoff:
-            print(f"{'':<20} {'CV':>6} {onoff[0]:8.3f} {onoff[1]:6.3f}   choosing {values[0]} (off) or "
-                  f"{shipped[name]}: gain {onoff[0] - mean(table[off]):+.3f} over off")
-    if not args.grid:
-        scores(kb, args.queries, shipped)
-        return
-    full = {}
-    for combo in itertools.product(*GRID.values()):
-        full[combo] = scores(kb, args.queries, dict(zip(GRID, combo)))
-    ship = tuple(shipped.values())
-    order = sorted(full, key=lambda c: c != ship)
-    best = max(full, key=lambda c: mean(full[c]))
-    print(f"\nwhole grid ({len(full)} configurations): shipped {mean(full[ship]):.3f}/{mean(full[ship], 1):.3f}; "
-          f"best on the whole set {dict(zip(GRID, best))} {mean(full[best]):.3f}; "
-          f"LOO-CV %.3f/%.3f" % loo({c: full[c] for c in order}))
-    scores(kb, args.queries, shipped)
-    kb.close()
+    queries = query_set(args.queries)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump({"queries": queries}, f)
+    dev = [i for i, q in enumerate(queries) if q["set"] == "dev"]
+    var = [i for i, q in enumerate(queries) if q["set"] == "variant"]
+
+    def fig(rows) -> str:
+        m = lambda idx, j: statistics.mean(rows[i][j] for i in idx)  # noqa: E731
+        return f"{m(dev, 0):.3f}/{m(dev, 1):.3f}  {m(var, 0):.3f}/{m(var, 1):.3f}  {m(dev + var, 0):.3f}"
+
+    print(f"{len(dev)} development queries, {len(var)} variants, {len({q['need'] for q in queries})} needs")
+    print(f"\n{'constant':<32} {'value':>6}  dev nDCG/MRR  variants     all")
+    try:
+        for name, values in GRID.items():
+            if args.only and name not in args.only:
+                continue
+            shipped = _get(name)
+            table = {}
+            for v in values:
+                table[v] = scores(kb, f.name, {name: v})
+                print(f"{name:<32} {v!s:>6}  {fig(table[v])}")
+            print(f"{'':<32} {'CV':>6}  {fig(leave_one_need_out(table, queries, shipped))}   choosing among its values")
+            off = values[0]
+            if off != shipped:
+                pair = leave_one_need_out({shipped: table[shipped], off: table[off]}, queries, shipped)
+                gain = statistics.mean(p[0] for p in pair) - statistics.mean(r[0] for r in table[off])
+                print(f"{'':<32} {'CV':>6}  {fig(pair)}   choosing {off} (off) or {shipped}: gain {gain:+.3f} over off")
+    finally:
+        os.unlink(f.name)
+        kb.close()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,11 @@ class Glossary:
         groups = [list(g["terms"]) for g in data.get("equivalents", [])]
         return cls(groups=groups, acronyms=dict(data.get("acronyms", {})))
 
+    def words(self) -> frozenset[str]:
+        """Every word of its terms and acronyms, lower case (words the speller must not correct)."""
+        terms = [t for g in self.groups for t in g] + list(self.acronyms) + list(self.acronyms.values())
+        return frozenset(w for t in terms for w in re.findall(r"[a-z][a-z'’-]*", t.lower()))
+
     def _mentions(self, query: str, term: str) -> bool:
         if term.isupper() and len(term) <= 4:
             # short acronyms only as written in capitals, or as the whole query
@@ -36,6 +41,16 @@ class Glossary:
                 _norm(query) == _norm(term)
         nt = _norm(term)
         return bool(nt) and re.search(rf"(?<![a-z0-9]){re.escape(nt)}s?(?![a-z0-9])", _norm(query)) is not None
+
+    def spelled_out(self, query: str) -> str:
+        """The query with the meaning of each acronym it uses after it ("NRPF (No Recourse to
+        Public Funds)"): what the embedding model is given, as it knows few of the field's acronyms."""
+        out = query
+        for acronym, meaning in self.acronyms.items():
+            if self._mentions(query, acronym) and _norm(meaning) not in _norm(query):
+                out = re.sub(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])", f"{acronym} ({meaning})", out,
+                             count=1, flags=0 if acronym.isupper() and len(acronym) <= 4 else re.I)
+        return out
 
     def expand(self, query: str) -> list[str]:
         """Phrasings equivalent to what the query names, not already in it."""

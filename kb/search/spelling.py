@@ -1,7 +1,8 @@
 """Spelling correction that never corrects a real word away.
 
 A query word is corrected only when neither the corpus nor an English word list
-knows it (nor, for "co-sleeping", each of its parts); the correction is the
+knows it (nor, for "co-sleeping", each of its parts), nor the domain glossary, and
+it is not typed in capitals as an acronym is ("NRPF", "MASH"); the correction is the
 corpus word closest by edit distance, from the keyword engine. The English list
 is the whole-word entries of the default model's WordPiece vocabulary (about
 21,700 common words, shipped with the model package, so nothing is fetched)."""
@@ -31,15 +32,16 @@ def english_words() -> frozenset[str]:
 
 class Speller:
     def __init__(self, corpus_knows: Callable[[str], bool], suggest: Callable[[str], str | None],
-                 english: frozenset[str] | None = None):
+                 english: frozenset[str] | None = None, domain: frozenset[str] = frozenset()):
         self.corpus_knows = corpus_knows
+        self.domain = domain  # the glossary's words and acronyms, lower case
         self.suggest = suggest
         self.english = english if english is not None else english_words()
 
     def knows(self, word: str) -> bool:
         w = word.lower().replace("’", "'")
         parts = [p for p in re.split(r"[-']", w) if p]
-        if w in self.english or all(p in self.english or len(p) < MIN_LENGTH for p in parts):
+        if w in self.english or w in self.domain or all(p in self.english or len(p) < MIN_LENGTH for p in parts):
             return True
         return self.corpus_knows(w) or all(len(p) < MIN_LENGTH or self.corpus_knows(p) for p in parts)
 
@@ -48,7 +50,7 @@ class Speller:
         corrected, changed = query, False
         for word in dict.fromkeys(_WORD.findall(query)):
             w = word.lower()
-            if len(w) < MIN_LENGTH or w in STOP_WORDS or self.knows(w):
+            if len(w) < MIN_LENGTH or w in STOP_WORDS or word.isupper() or self.knows(w):
                 continue
             suggestion = self.suggest(w)
             if suggestion and suggestion != w:

@@ -37,3 +37,4 @@ def test_the_themes_a_query_maps_to_are_reported_and_can_be_turned_off(seed_kb):
     assert "was-not-brought" in on.concepts
     off = seed_kb.search("children who were not brought to their appointments", concepts=False)
     assert off.concepts == []
+

@@ -116,3 +116,28 @@ def test_speller_corrects_only_words_nobody_knows():
     assert speller.correct("Proffesional curiosity") == "professional curiosity"
     assert speller.correct("the chance to speak, fell asleep, co-sleeping") is None
     assert speller.correct("WNB CSPR") is None
+
+
+def test_acronyms_and_glossary_words_are_not_corrected():
+    from kb.search.spelling import Speller
+
+    speller = Speller(lambda w: w in {"families", "with"}, lambda w: "nps", english=frozenset(),
+                      domain=Glossary.load().words())
+    assert speller.correct("NRPF") is None                     # typed in capitals: an acronym
+    assert speller.correct("families with nrpf") is None       # the glossary knows it
+    assert speller.correct("families with qzxv") == "families with nps"
+
+
+def test_an_acronym_query_is_expanded_and_searched_as_typed(seed_kb):
+    r = seed_kb.search("what support is there for families with NRPF?")
+    assert r.did_you_mean is None
+    assert "No Recourse to Public Funds" in r.expansions
+    assert any("no recourse to public funds" in t.lower() for t in texts(r)[:3])
+
+
+def test_the_meaning_side_is_given_an_acronyms_meaning():
+    g = Glossary.load()
+    assert g.spelled_out("families with NRPF") == "families with NRPF (No Recourse to Public Funds)"
+    assert g.spelled_out("CSE and CCE") == "CSE (Child Sexual Exploitation) and CCE (Child Criminal Exploitation)"
+    assert g.spelled_out("a data protection issue") == "a data protection issue"  # "DA" only as written
+    assert g.spelled_out("voice of the child") == "voice of the child"
