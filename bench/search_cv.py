@@ -37,6 +37,7 @@ GRID = {  # module.constant: the values tried, "off" first (the shipped value am
     "searcher.SHORT_POINT_FACTOR": [1.0, 0.75, 0.6],
     "searcher.EXPANSION_WEIGHT": [0.0, 0.5, 0.8, 1.0],
     "searcher.SPELL_OUT_ACRONYMS": [False, True],
+    "searcher.NEGATIONS": [False, True],
     "searcher.QUESTIONS": [False, True],
     "searcher.RRF_K": [60, 30, 100],
     "searcher.KEYWORD_WEIGHT": [1.0, 0.7, 1.3],

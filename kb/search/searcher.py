@@ -43,6 +43,7 @@ FACET_POOL = 50     # facets count over this many best matches (semantic search 
 # that ranking gains; the x1.15 prior on the mapped themes' points it replaces no longer does,
 # nor does ranking those points by meaning instead of by the themes' words (README, Search).
 CONCEPT_WEIGHT = 1.0
+NEGATIONS = True
 SPELL_OUT_ACRONYMS = True  # the meaning side embeds "NRPF (No Recourse to Public Funds)", not "NRPF"
 QUESTIONS = True    # keyword side searches a question's content, without its frame
 
@@ -75,6 +76,20 @@ class SearchResponse:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+_NEGATED = re.compile(r"\b(?:not|never|no longer)\s+(?:very\s+)?([a-z]{4,})\b", re.I)
+
+
+def negations(query: str, known: Callable[[str], bool]) -> list[str]:
+    """The negative form of a negated word, where the corpus uses it: "not effective" also
+    searches "ineffective", "not aware" "unaware". (Not the other way: "information" is not
+    "not formation".)"""
+    out = []
+    for m in _NEGATED.finditer(query):
+        word = m.group(1).lower()
+        out += [p + word for p in ("in", "un", "im", "ir", "il") if known(p + word)][:1]
+    return out
 
 
 def _default_analyze(text: str) -> list[str]:
@@ -168,7 +183,8 @@ class Searcher:
         return [phrase for t in self.tagger.taxonomy.themes if t.slug in themes for phrase in (t.name, *t.triggers)]
 
     def expansions(self, query: str) -> list[str]:
-        return self._remember(("expand", query), lambda: self.glossary.expand(query))
+        return self._remember(("expand", query), lambda: self.glossary.expand(query) + (
+            negations(query, self.keyword.is_known) if NEGATIONS else []))
 
     def _remember(self, key, compute):
         """A small LRU of what depends only on the query text (paging and facet clicks repeat it)."""

@@ -141,3 +141,20 @@ def test_the_meaning_side_is_given_an_acronyms_meaning():
     assert g.spelled_out("CSE and CCE") == "CSE (Child Sexual Exploitation) and CCE (Child Criminal Exploitation)"
     assert g.spelled_out("a data protection issue") == "a data protection issue"  # "DA" only as written
     assert g.spelled_out("voice of the child") == "voice of the child"
+
+
+def test_a_negated_word_also_searches_its_negative_form_when_the_corpus_uses_it():
+    from kb.search.searcher import negations
+
+    corpus = {"ineffective", "uncontrolled", "unaware", "effective", "information", "formation"}.__contains__
+    assert negations("child protection plans not effective", corpus) == ["ineffective"]
+    assert negations("diabetes that was never controlled", corpus) == ["uncontrolled"]
+    assert negations("the school was not aware", corpus) == ["unaware"]
+    assert negations("information was not shared", corpus) == []   # "unshared" is not a corpus word
+    assert negations("information sharing", corpus) == []           # no "not formation" the other way
+
+
+def test_the_negative_form_is_shown_with_the_expansions(seed_kb):
+    r = seed_kb.search("child protection plans not effective")
+    assert "ineffective" in r.expansions
+    assert any("Ineffective" in t for t in texts(r))
