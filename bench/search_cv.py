@@ -112,6 +112,14 @@ def main() -> None:
         return f"{m(dev, 0):.3f}/{m(dev, 1):.3f}  {m(var, 0):.3f}/{m(var, 1):.3f}  {m(dev + var, 0):.3f}"
 
     print(f"{len(dev)} development queries, {len(var)} variants, {len({q['need'] for q in queries})} needs")
+    shipped_rows = scores(kb, f.name, {})
+    print(f"\nas shipped, by kind of query: {'kind':<12} {'dev':>12} {'variants':>14}")
+    for kind in sorted({q["kind"] for q in queries}):
+        cells = []
+        for part in (dev, var):
+            idx = [i for i in part if queries[i]["kind"] == kind]
+            cells.append(f"{statistics.mean(shipped_rows[i][0] for i in idx):.3f} ({len(idx)})" if idx else "-")
+        print(f"{'':<28} {kind:<12} {cells[0]:>12} {cells[1]:>14}")
     print(f"\n{'constant':<32} {'value':>6}  dev nDCG/MRR  variants     all")
     try:
         for name, values in GRID.items():
