@@ -53,15 +53,30 @@ LABEL_CUES: list[tuple[str, re.Pattern]] = [
 # Wording inside a point.
 _RECOMMEND = re.compile(
     r"\b(should|must|need(s)? to|ought to|recommend\w*|we will|is required to|are required to)\b|"
+    r"\bwill (?:be )?(?:consider|explor|ensur|review|develop|provid|promot|introduc|work|deliver)\w*|"
     r"^\s*(\d+[.)]\s*)?(ensure|consider|use|explore|develop|review|promote|raise|improve|strengthen|"
     r"establish|embed|agencies to|practitioners to|partners to|all agencies to|be aware|apply|make sure)\b",
     re.I)
+_INFINITIVE_PLAN = re.compile(
+    r"^\s*(?:the\s+)?(?:(?!from\b|of\b|by\b|in\b|with\b|for\b)[\w’'-]+\s+){0,4}"
+    r"(?:representatives?|templates?|forms?|GPs?|schools?|visitors?|nurses?|workers?|managers?|staff|teams?|boards?|"
+    r"services?|agencies|practitioners|partners|professionals|leads?|chairs?)(?:\s+for\s+[\w’'-]+)?\s+to\s+(?:\w+ly\s+)?"
+    r"(?!the\b|a\b|an\b|be\s+(?:seen|known|aware)\b)[a-z]+\b")
 _MODAL = re.compile(r"\b(should|must|recommend\w*)\b", re.I)
+_NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|half|most|some|several|many)"
 # Background: what the document is, what was reviewed, where to find more.
 _NARRATIVE = re.compile(
     r"^\s*(in (19|20)\d\d|this (document|briefing|report|paper)|the aim of|summar(y|ies) of|at the time of|in brief\b)|"
     r"\b(carried out a|was undertaken|were undertaken|(available|found) (on|via|at) (our|the)|website|"
-    r"look out for|watch our|have been involved in|we (have )?(held|contribute))\b", re.I)
+    r"look out for|watch our|have been involved in|we (have |also )?(held|contribute)|"
+    r"criteria for an? (local )?(child safeguarding practice review|cspr|lcspr|serious case review|scr|rapid review))\b",
+    re.I)
+# Counts: "1166 Strategy Discussions were held", "There were three deaths ...": statistics
+_COUNT = re.compile(rf"^\s*(?:\d[\d,]*\s+(?!(?:months?|years?|weeks?|days?|hours?|minutes?)\b)[A-Za-z]|there (?:is|are|was|were) {_NUMBER}\b(?! of)(?! ways?\b))",
+                    re.I)
+# A document named with its year ("LLR LSCB CSE audit (2018)"): a reference, not a finding
+_CITED = re.compile(r"\((?:19|20)\d\d(?:[/-]\d{2,4})?\)")
+_SIGNPOST = re.compile(r"https?://|www\.|\bwebsite\b", re.I)
 _ACTION = re.compile(
     r"\b(has|have) been (\w+ )?(delivered|developed|introduced|updated|revised|launched|implemented|established|"
     r"produced|completed|created|commissioned|amended|reviewed|rolled out|embedded|put in place|set up|held|"
@@ -80,11 +95,19 @@ _PROCESS = re.compile(
     r"(held|undertaken|carried out|conducted)\b|"
     r"\b(held|carried out|undertook|conducted)\s+(a|an|the|two|three|four|\d+)\b[^.]{0,40}?"
     r"\b(audits?|reviews?|workshops?|meetings?)\b", re.I)
+# The cases a review looked at, described ("About 6 of the cases involved serious injury",
+# "One involved the stabbing of ...", "There is one case clearly resulting from ..."): background
+_COHORT = re.compile(
+    rf"^\s*(?:about |around |over |nearly )?{_NUMBER}(?: of (?:the|these|those))? (?:cases?|reviews?|deaths?) "
+    r"(?:involved|concerned|related|resulted)\b|"
+    r"^\s*(?:one|two|three|another|the other) (?:involved|concerned)\b|"
+    r"^\s*there (?:is|are|was|were) (?:\w+ ){0,2}cases? (?:\w+ )?(?:resulting|involving|where|of|in which)\b", re.I)
 _QUOTATION = re.compile(r"^\s*[“\"][^”\"]{40,}[”\"]\s*(\(.{0,80}\))?\s*\.?\s*$", re.S)
 _GOOD = re.compile(r"\b(strength|good practice|good examples?|well (managed|coordinated|evidenced)|"
                    r"positive(ly)?|effective(ly)? (working|partnership)|excellent|timely and)\b", re.I)
 _CHALLENGE = re.compile(r"\b(barriers?|lack of|limited|difficult(y|ies)?|unable to|struggle|challenges?|"
                         r"not being responded|under ?resourcing|delays?)\b", re.I)
+_CONTRAST = re.compile(r"\b(but|however|although|though|whereas)\b", re.I)
 _FIGURES = re.compile(r"\d[\d,.]*\s*%|\b\d{2,}[\d,]*\b")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
@@ -156,21 +179,32 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
         return "context"  # a question put to the reader or a workshop
     if _QUOTATION.match(text):
         return "context"  # a passage quoted from guidance or another report
+    if _CITED.search(text) and len(text.split()) <= 12 and not text.rstrip().endswith("."):
+        return "context"  # an audit or report named with its year, in a list of sources
+    if _SIGNPOST.search(text) and not _MODAL.search(text):
+        return "context"  # where to find more
+    if _COUNT.search(text):
+        return "context"  # a count: statistics, whatever verb carries it
     if is_label(text) or len(re.findall(r"\w+", text)) <= 2:
         return "context"  # a name, a caption or a heading-like label ("Positives", "Probation – Good 1")
-    headings = list(reversed(headings_of(section_path)))
+    # a heading ending with a colon announces its list, as a lead-in does (it is the point's context)
+    headings = [h for h in reversed(headings_of(section_path)) if not h.rstrip().endswith(":")]
     lead = lead_in_sentence(context)
     # The lead-in, then the nearest heading: the closest thing that says what the list is.
-    for source in [lead] + headings[:1]:
-        cue = _section_cue(source)
-        if cue:
-            return _refine(cue, text)
+    cues = [c for c in (_section_cue(lead), _section_cue(headings[0] if headings else "")) if c]
+    if cues:
+        # a finding is the general kind; a heading that names a kind of finding (a challenge, good
+        # practice) says more than a lead-in's "identified the following"
+        cue = cues[1] if cues[0] == "finding" and cues[1:] in (["challenge"], ["good-practice"]) else cues[0]
+        return _refine(cue, text)
     # A table row's header ("Recommendation | Action to be taken") says it for the row.
     if context and "|" in context:
         cue = _section_cue(context.split("|")[0])
         if cue:
             return _refine(cue, text)
     wording = _wording(text)
+    if wording == "challenge" and DOC_TYPE_DEFAULT.get(doc_type or "") == "finding":
+        wording = "finding"  # in an audit or a review, a gap its authors found is a finding
     if wording:
         return wording
     for heading in headings[1:]:
@@ -188,7 +222,7 @@ def _refine(cue: str, text: str) -> str:
         return "context"  # statistics under a heading that names a plan or a priority
     if cue != "recommendation" and _PROCESS.search(text[:200]):
         return "context"
-    if cue in ("finding", "learning") and (_NARRATIVE.search(text) or is_figures(text)):
+    if cue in ("finding", "learning") and (_NARRATIVE.search(text) or is_figures(text) or _COHORT.search(text)):
         return "context"
     if cue in ("context", "finding", "learning") and _ACTION.search(text):
         return "action-taken"
@@ -202,14 +236,14 @@ def _refine(cue: str, text: str) -> str:
 def _wording(text: str) -> str | None:
     if _PROCESS.search(text[:200]):
         return "context"
-    if (is_figures(text) or _NARRATIVE.search(text)) and not _ACTION.search(text):
+    if (is_figures(text) or _NARRATIVE.search(text) or _COHORT.search(text)) and not _ACTION.search(text):
         return "context"
     if _ACTION.search(text):
         return "action-taken"
-    if _RECOMMEND.search(text):
+    if _RECOMMEND.search(text) or _INFINITIVE_PLAN.search(text):
         return "recommendation"
     if _GOOD.search(text):
-        return "good-practice"
+        return "finding" if _CONTRAST.search(text) else "good-practice"  # "a strength ... But overall"
     if _CHALLENGE.search(text):
         return "challenge"
     return None

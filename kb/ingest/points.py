@@ -166,6 +166,12 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
             continue  # a contents page: never points, never the parent of the headings after it
         if block.kind == HEADING:
             level = max(block.level, 1)
+            # a lead-in set as a heading ("GROUPWORK WITHIN THE PRESENTATION IDENTIFIED THE FOLLOWING:",
+            # under the question it answers): its list's section and context, inside the question's section
+            announces_list = block.text.rstrip().endswith(":") and n + 1 < len(doc.blocks) \
+                and doc.blocks[n + 1].kind == ITEM and bool(stack)
+            if announces_list:
+                level = max(level, stack[-1].level + 1)
             if announced and level != announced[1]:
                 announced = None
             if announced is None and stack and last_was_lead_in and level <= stack[-1].level:
@@ -181,6 +187,8 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
             sections.append(sec)
             stack.append(sec)
             lead_in, seen_item_since_lead = (announced[2] if announced else None), False
+            if announces_list:
+                lead_in = block.text
             last_was_lead_in = False
             continue
         last_was_lead_in = block.kind == PARAGRAPH and block.text.rstrip().endswith(":")

@@ -87,3 +87,14 @@ def test_contents_entries_without_leaders_are_known_by_their_page_numbers():
     assert contents_blocks(toc) == {0, 1, 2}
     labels = [Block(ITEM, "Recommendation 1"), Block(ITEM, "Recommendation 2"), Block(ITEM, "Recommendation 3")]
     assert contents_blocks(labels) == set()
+
+
+def test_a_lead_in_set_as_a_heading_is_its_lists_context_inside_the_question_it_answers():
+    doc = parse_text("WORKSHOP\n\nWHAT ARE THE BARRIERS TO ESCALATING A CONCERN?\n\n"
+                     "GROUPWORK WITHIN THE PRESENTATION IDENTIFIED THE FOLLOWING:\n\n"
+                     "- Loss of confidence in the escalation policy\n- Not knowing who to call\n")
+    _sections, points = extract_points(doc)
+    assert [p.text for p in points] == ["Loss of confidence in the escalation policy", "Not knowing who to call"]
+    assert all(p.section_path[-2:] == ["WHAT ARE THE BARRIERS TO ESCALATING A CONCERN?",
+                                       "GROUPWORK WITHIN THE PRESENTATION IDENTIFIED THE FOLLOWING:"] for p in points)
+    assert all(p.context == "GROUPWORK WITHIN THE PRESENTATION IDENTIFIED THE FOLLOWING:" for p in points)

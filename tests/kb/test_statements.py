@@ -49,6 +49,35 @@ from kb.analysis.statements import is_figures, is_label, statement_type
     # a gap found by an audit is a finding of the audit
     ("Agencies identified the impact of resource limitations on their response", None, ["4. Resource"],
      "multi-agency-audit", "finding"),
+    ("Auditors being unable to find records of meetings", None, ["Information sharing"], "multi-agency-audit",
+     "finding"),
+    # a heading that names a kind of finding says more than a lead-in's "identified the following"
+    ("Consent from parents limiting information sharing", "Groupwork within the presentation identified the following:",
+     ["WHAT ARE THE BARRIERS AROUND INTER AGENCY COMMUNICATION?"], "multi-agency-audit", "challenge"),
+    # the cases a review looked at, counts, sources and signposts are background
+    ("About 6 of the cases involved serious injury as the prime reason for concern", None,
+     ["Learning from 24 national serious case reviews"], "learning-summary", "context"),
+    ("One involved the stabbing of a care-experienced girl by a boyfriend", None,
+     ["Learning from 24 national serious case reviews"], "learning-summary", "context"),
+    ("1166 Strategy Discussions were held in 2019-20 and 814 Section 47 enquiries commenced.", None,
+     ["SECTION 47"], "annual-report", "context"),
+    ("There were three deaths categorised as Sudden Unexpected Deaths in 2019/20", None, ["CDOP"],
+     "annual-report", "context"),
+    ("LLR LSCB CSE audit (2018)", "The key themes identified are from the following audits:",
+     ["Learning from LSCB Audits"], "learning-summary", "context"),
+    ("The LLR LSCB procedures are available on the LSCB Website at the following link", None, ["Next steps"],
+     "learning-summary", "context"),
+    ("Where a case does not meet the criteria for a Child Safeguarding Practice Review, we may still "
+     "investigate", None, ["TABLETOP REVIEWS"], "learning-summary", "context"),
+    # planned: the future tense, or a role and what it is to do
+    ("The health visitor will consider writing a chronology for complex cases", None, ["HEALTH VISITORS"],
+     "multi-agency-audit", "recommendation"),
+    ("MASH Risk assessment template for CSC to include a section on the voice of the child", None, ["MASH"],
+     "multi-agency-audit", "recommendation"),
+    ("Failure to share information with the GP", None, ["MASH"], "multi-agency-audit", "finding"),
+    # a strength with a "but" is a finding
+    ("The family network was a strength in safety planning. But overall, there was little of it", None,
+     ["5. Using family networks"], "multi-agency-audit", "finding"),
 ])
 def test_statement_type(text, context, path, doc_type, expected):
     assert statement_type(text, context, path, doc_type) == expected
