@@ -154,8 +154,11 @@ def test_recurring_findings_across_documents(real_home):
     background = ("Bromley Safeguarding Children Partnership (BSCP) conducts reviews", "Outcome:",
                   "\u201cThe purpose of reviews")  # the examples of what is not a finding
     assert not [p["text"] for g in json.loads(r.output) for p in g["points"] if p["text"].startswith(background)]
+    for g in json.loads(r.output):  # findings, good practice and recommendations recur apart
+        kinds = {"good-practice": {"good-practice"}, "recommendation": {"recommendation"}}
+        assert {p["statement_type"] for p in g["points"]} <= kinds.get(g["kind"], {"finding", "learning", "challenge"})
     r = cli(real_home, "recurring", "--csv")
-    assert r.exit_code == 0 and r.output.startswith("group,finding,themes,documents,first_year,last_year,instance")
+    assert r.exit_code == 0 and r.output.startswith("group,finding,kind,themes,documents,first_year,last_year,instance")
     assert len(r.output.strip().splitlines()) > len(json.loads(cli(real_home, "recurring", "--json").output))
     r = cli(real_home, "recurring", "--min-docs", "4")
     assert r.exit_code == 0 and "documents (" in r.output

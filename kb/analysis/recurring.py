@@ -2,15 +2,17 @@
 
 Within each theme, the points that carry it on lexical evidence (a trigger in
 the text, lead-in or heading, not meaning alone) and are statements of learning (not
-background, not actions taken in response; good practice apart from gaps) are grouped greedily: the point with the most close neighbours in
+background, not actions taken in response; good practice and recommendations each apart from
+findings, as kinds of their own) are grouped greedily: the point with the most close neighbours in
 other documents seeds a group of every point at least THRESHOLD-similar to it.
 The threshold rises with the theme's breadth: points of a narrow theme ("was
 not brought", 7 points in the seed corpus) already say much the same thing,
 points of a broad one ("supervision, workload and workforce", 90) must be
 closer in meaning. Groups found under several themes are merged.
 
-Chosen on the seed corpus (5 documents, 1,059 points): THRESHOLD_NARROW 0.37,
-THRESHOLD_BROAD 0.6, BROAD_THEME 60 points. Pure functions; nothing here reads the store.
+THRESHOLD_NARROW 0.37, THRESHOLD_BROAD 0.6, BROAD_THEME 60 points. Against the labelled pairs
+(bench/recurring_thresholds.py) the surface is flat (precision 0.33-0.39 over the grid), and the
+settings that gain a pair there (broad 0.45) do it with top groups of a whole topic. Pure functions; nothing here reads the store.
 
 At scale, no theme is compared all pairs: each member's NEIGHBOURS nearest members
 are found (exactly in blocks, or by HNSW for a large theme), and the greedy choice
@@ -29,7 +31,7 @@ THRESHOLD_BROAD = 0.60    # ... for a theme with BROAD_THEME points or more
 BROAD_THEME = 60
 MIN_TAG_CONFIDENCE = 0.7  # lexical evidence only (see kb.themes)
 SKIP_TYPES = ("context", "action-taken")  # background, and what was done in response: not findings
-GOOD_PRACTICE = "good-practice"  # recurs as its own kind: never grouped with gaps
+APART = ("good-practice", "recommendation")  # each recurs as its own kind: never grouped with gaps
 NEIGHBOURS = 64           # a group is a seed and its close neighbours: more would be a topic, not a finding
 EXACT_MEMBERS = 8192      # themes up to this size get exact neighbours; larger ones HNSW
 
@@ -41,6 +43,7 @@ class Group:
     themes: list[str]
     documents: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    kind: str = "finding"      # what recurs: a finding (gaps, learning, challenges), good practice, a recommendation
 
 
 def threshold(theme_size: int) -> float:
@@ -54,17 +57,17 @@ def find_groups(points: list[dict], vectors: np.ndarray, min_docs: int = 2,
     theme_tags [{theme, confidence}]) from at least `min_docs` documents, ranked by
     number of documents, then by the newest year."""
     index = {p["id"]: i for i, p in enumerate(points)}
-    by_theme: dict[tuple[str, bool], list[int]] = {}
+    by_theme: dict[tuple[str, str], list[int]] = {}
     for i, p in enumerate(points):
         if p.get("statement_type") in SKIP_TYPES:
             continue
-        good = p.get("statement_type") == GOOD_PRACTICE
+        kind = p.get("statement_type") if p.get("statement_type") in APART else "finding"
         for tag in p.get("theme_tags", []):
             if tag["confidence"] >= MIN_TAG_CONFIDENCE and (not themes or tag["theme"] in themes):
-                by_theme.setdefault((tag["theme"], good), []).append(i)
+                by_theme.setdefault((tag["theme"], kind), []).append(i)
     groups: list[Group] = []
-    for (theme, _good), members in sorted(by_theme.items()):
-        groups += _theme_groups(theme, members, points, vectors, min_docs)
+    for (theme, kind), members in sorted(by_theme.items()):
+        groups += _theme_groups(theme, members, points, vectors, min_docs, kind)
     groups = _merge(groups)
     for g in groups:
         docs = {points[index[pid]]["document_id"] for pid in g.points}
@@ -98,7 +101,7 @@ def neighbours(vecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _theme_groups(theme: str, members: list[int], points: list[dict], vectors: np.ndarray,
-                  min_docs: int) -> list[Group]:
+                  min_docs: int, kind: str = "finding") -> list[Group]:
     if len(members) < 2:
         return []
     vecs = np.ascontiguousarray(vectors[members], dtype=np.float32)
@@ -131,7 +134,7 @@ def _theme_groups(theme: str, members: list[int], points: list[dict], vectors: n
         remaining -= set(group)
         if len({docs[b] for b in group}) >= min_docs:
             out.append(Group(seed=points[members[seed]]["id"],
-                             points=sorted(points[members[b]]["id"] for b in group), themes=[theme]))
+                             points=sorted(points[members[b]]["id"] for b in group), themes=[theme], kind=kind))
     return out
 
 
@@ -158,5 +161,5 @@ def _merge(groups: list[Group]) -> list[Group]:
                 m.themes = sorted(set(m.themes) | set(g.themes))
                 break
         else:
-            merged.append(Group(seed=g.seed, points=list(g.points), themes=list(g.themes)))
+            merged.append(Group(seed=g.seed, points=list(g.points), themes=list(g.themes), kind=g.kind))
     return merged

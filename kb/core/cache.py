@@ -20,3 +20,7 @@ class GenerationCache:
         if key not in self._values:
             self._values[key] = compute()
         return self._values[key]  # type: ignore[return-value]
+
+    def clear(self) -> None:
+        """Forget every value (for a caller that changed what they are computed with)."""
+        self._values = {}

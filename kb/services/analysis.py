@@ -141,13 +141,13 @@ class Analysis:
         groups = self.recurring(theme, min_docs, doc_types, year_from, year_to, include_restricted)
         buf = io.StringIO()
         out = csv.writer(buf, lineterminator="\n")
-        out.writerow(["group", "finding", "themes", "documents", "first_year", "last_year", "instance",
+        out.writerow(["group", "finding", "kind", "themes", "documents", "first_year", "last_year", "instance",
                       "statement_type", "document", "publisher", "year", "section", "page", "similarity",
                       "shared_terms", "point_id"])
         for n, g in enumerate(groups, start=1):
             for p in g["points"]:
                 d = p["document"]
-                out.writerow([n, g["text"], "; ".join(g["themes"]), len(g["documents"]), g["first_year"],
+                out.writerow([n, g["text"], g["kind"], "; ".join(g["themes"]), len(g["documents"]), g["first_year"],
                               g["last_year"], p["text"], p["statement_type"], d["title"], d["publisher"] or "",
                               d["year"] or "", p["section"], p["page"] or "", p["similarity"],
                               "; ".join(p["shared_terms"]), p["id"]])
@@ -206,7 +206,7 @@ class Analysis:
                                   "shared_terms": [] if pid == g.seed else recurring.shared_terms(seed["text"], p["text"])})
             instances.sort(key=lambda i: (-(i["document"]["year"] or 0), i["document"]["title"], i["id"]))
             first, last = (min(g.years), max(g.years)) if g.years else (None, None)
-            out.append({"text": by_id[g.seed]["text"], "representative": g.seed, "themes": g.themes,
+            out.append({"text": by_id[g.seed]["text"], "representative": g.seed, "kind": g.kind, "themes": g.themes,
                         "documents": [doc_ref(docs[d]) for d in g.documents], "years": g.years,
                         "first_year": first, "last_year": last,
                         # documents of the group published after it was first seen: it came back

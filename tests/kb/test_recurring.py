@@ -42,6 +42,15 @@ def test_actions_taken_stay_out_and_good_practice_is_its_own_kind():
     vectors = np.stack([unit(1, 0.05, 0)] * 5)
     groups = find_groups(points, vectors)
     assert sorted(sorted(g.points) for g in groups) == [[1, 2], [4, 5]]
+    assert {g.kind for g in groups if 4 in g.points} == {"good-practice"}
+
+
+def test_recommendations_recur_as_their_own_kind_apart_from_the_findings_they_answer():
+    points = [point(1, "a", 2020, "information-sharing"), point(2, "b", 2021, "information-sharing"),
+              point(3, "c", 2022, "information-sharing", stype="recommendation"),
+              point(4, "d", 2023, "information-sharing", stype="recommendation")]
+    groups = find_groups(points, np.stack([unit(1, 0.05, 0)] * 4))
+    assert sorted((g.kind, sorted(g.points)) for g in groups) == [("finding", [1, 2]), ("recommendation", [3, 4])]
 
 
 def test_pairwise_precision_recall_and_pure_top_groups():
