@@ -1,5 +1,5 @@
 """Which of search's constants earn their place: each constant scored at each of its values on
-the development set and on reworded variants of its queries (bench/data/query_variants.json:
+the development set and on reworded variants of its queries (corpus/labels/query_variants.json:
 a paraphrase, a question, an acronym form, a misspelling, each scored against the gold list of
 the query it rewords), then cross-validated by leaving one information need out: each need's
 queries (its development query and its variants) are scored by the value that is best on all
@@ -28,9 +28,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from kb import KnowledgeBase  # noqa: E402
 from kb.search import searcher  # noqa: E402
+from kb.search import evaluation  # noqa: E402
 from kb.search.keyword import query as keyword_query  # noqa: E402
 
-VARIANTS = ROOT / "bench" / "data" / "query_variants.json"
 MODULES = {"searcher": searcher, "query": keyword_query}
 GRID = {  # module.constant: the values tried, "off" first (the shipped value among them)
     "searcher.CONCEPT_WEIGHT": [0.0, 0.8, 1.0, 1.2, 1.5],
@@ -58,13 +58,11 @@ def _set(name: str, value) -> None:
 
 
 def query_set(dev_path: str) -> list[dict]:
-    """The development queries and their variants, each with the need (development query) it belongs to."""
-    dev = json.loads(Path(dev_path).read_text(encoding="utf-8"))["queries"]
-    gold = {q["id"]: q["gold"] for q in dev}
-    variants = json.loads(VARIANTS.read_text(encoding="utf-8"))["variants"]
+    """The development queries and their rewordings, each with the need (development query) it belongs to."""
+    dev = evaluation.load_queries(dev_path)
+    variants = evaluation.load_rewordings(evaluation.default_rewordings(), dev)
     return ([dict(q, need=q["id"], set="dev") for q in dev]
-            + [dict(id=v["id"], query=v["query"], kind=v["kind"], gold=gold[v["of"]], need=v["of"], set="variant")
-               for v in variants if v["of"] in gold])
+            + [dict(v, need=v["of"], set="variant") for v in variants])
 
 
 def scores(kb: KnowledgeBase, path: str, config: dict) -> list[tuple[float, float]]:

@@ -60,20 +60,38 @@ def search(ctx, query, k, doc_types, publishers, year, documents_, statement_typ
     return open_kb(ctx).search(query, k=k, filters=filters, expand=not no_expand, concepts=not no_themes)
 
 
+def _parts(scores) -> tuple[list, list]:
+    return [s for s in scores if not s.of], [s for s in scores if s.of]
+
+
 def _scores_json(scores, **_) -> dict:
-    return {"mean": evaluation.mean(scores), "by_kind": evaluation.by_kind(scores),
-            "queries": [vars(s) for s in scores]}
+    graded, reworded = _parts(scores)
+    out = {"mean": evaluation.mean(graded), "by_kind": evaluation.by_kind(graded),
+           "queries": [vars(s) for s in scores]}
+    if reworded:
+        out["rewordings"] = {"mean": evaluation.mean(reworded), "by_kind": evaluation.by_kind(reworded)}
+    return out
+
+
+def _show_kinds(title: str, scores) -> None:
+    click.echo(f"\n{title:<18} {'queries':>7} {'nDCG@10':>8} {'recall':>7} {'MRR':>6}")
+    for kind, m in evaluation.by_kind(scores).items():
+        click.echo(f"{kind:<18} {m['queries']:>7} {m['ndcg@10']:8.3f} {m['recall@10']:7.3f} {m['mrr']:6.3f}")
 
 
 def _show_scores(scores, verbose: bool = False, **_) -> None:
-    summary, kinds = evaluation.mean(scores), evaluation.by_kind(scores)
+    graded, reworded = _parts(scores)
+    summary = evaluation.mean(graded)
     if verbose:
         click.echo(f"{'id':<6} {'kind':<11} {'nDCG@10':>8} {'recall':>7} {'MRR':>6}  query")
         for s in scores:
             click.echo(f"{s.id:<6} {s.kind:<11} {s.ndcg:8.3f} {s.recall:7.3f} {s.mrr:6.3f}  {s.query}")
-        click.echo(f"\n{'kind':<18} {'queries':>7} {'nDCG@10':>8} {'recall':>7} {'MRR':>6}")
-        for kind, m in kinds.items():
-            click.echo(f"{kind:<18} {m['queries']:>7} {m['ndcg@10']:8.3f} {m['recall@10']:7.3f} {m['mrr']:6.3f}")
+        _show_kinds("kind", graded)
+        if reworded:
+            _show_kinds("rewordings, kind", reworded)
+            m = evaluation.mean(reworded)
+            click.echo(f"{'all rewordings':<18} {m['queries']:>7} {m['ndcg@10']:8.3f} {m['recall@10']:7.3f} "
+                       f"{m['mrr']:6.3f}   (gold pooled for the original wording: a lower bound)")
         click.echo()
     click.echo(f"queries: {summary['queries']}")
     click.echo(f"nDCG@10: {summary['ndcg@10']:.3f}")
@@ -83,9 +101,13 @@ def _show_scores(scores, verbose: bool = False, **_) -> None:
 
 @main.command(name="eval")
 @click.argument("queries", type=click.Path(exists=True, dir_okay=False))
-@click.option("-v", "--verbose", is_flag=True, help="Scores for each query.")
+@click.option("-v", "--verbose", is_flag=True, help="Scores for each query and for each kind of query.")
+@click.option("--rewordings", type=click.Path(exists=True, dir_okay=False), is_flag=False,
+              flag_value=str(evaluation.default_rewordings()),
+              help="Also score other wordings of the queries (paraphrase, question, acronym, typo) against their "
+                   "gold lists; without a file, the project's own (corpus/labels/query_variants.json).")
 @json_or_text(_show_scores, data=_scores_json)
 @click.pass_context
-def eval_(ctx, queries, verbose):
+def eval_(ctx, queries, verbose, rewordings):
     """Search quality on graded queries: nDCG@10, recall@10 and MRR."""
-    return open_kb(ctx).evaluate(queries)
+    return open_kb(ctx).evaluate(queries, rewordings)

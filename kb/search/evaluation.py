@@ -31,6 +31,7 @@ class QueryScore:
     recall: float
     mrr: float
     kind: str = ""  # keyword, paraphrase, question, acronym, typo ... as the query file says
+    of: str = ""    # for a rewording: the id of the query whose need (and gold) it shares
 
 
 def score_query(passages: list[str], gold: list[tuple[str, str, int]], k: int = 10) -> tuple[float, float, float]:
@@ -77,12 +78,28 @@ def load_queries(path: str | Path) -> list[dict]:
     return queries
 
 
+def default_rewordings() -> Path:
+    return LABELS / "query_variants.json"
+
+
+def load_rewordings(path: str | Path, queries: list[dict]) -> list[dict]:
+    """Other wordings of a graded set's queries ({'variants': [{'id', 'of', 'kind', 'query'}]}),
+    each given the gold list of the query it rewords (`of`), so it grows with that set's pooling.
+    Rewordings of queries the set does not have are left out."""
+    variants = read_list(path, "variants", "the rewordings file")
+    if not isinstance(variants, list) or not all("query" in v and "of" in v for v in variants):
+        raise KBError(f"{path}: expected {{'variants': [{{'id', 'of', 'kind', 'query'}}, ...]}}")
+    gold = {q.get("id"): q["gold"] for q in queries}
+    return [dict(v, gold=gold[v["of"]]) for v in variants if v["of"] in gold]
+
+
 def evaluate(queries: list[dict], search: Callable[[str], list[str]]) -> list[QueryScore]:
     scores = []
     for i, q in enumerate(queries):
         passages = search(q["query"])
         ndcg, recall, mrr = score_query(passages, [tuple(g) for g in q["gold"]])
-        scores.append(QueryScore(q.get("id", str(i + 1)), q["query"], ndcg, recall, mrr, q.get("kind") or ""))
+        scores.append(QueryScore(q.get("id", str(i + 1)), q["query"], ndcg, recall, mrr, q.get("kind") or "",
+                                 q.get("of") or ""))
     return scores
 
 

@@ -42,9 +42,13 @@ class SearchService:
                 raise QueryError(f"unknown {label} '{unknown[0]}' (known: {', '.join(sorted(known))})")
         return checked
 
-    def evaluate(self, queries_path: str) -> list[evaluation.QueryScore]:
-        """Every query of a graded set searched and scored (nDCG@10, recall@10, MRR)."""
+    def evaluate(self, queries_path: str, rewordings_path: str | None = None) -> list[evaluation.QueryScore]:
+        """Every query of a graded set searched and scored (nDCG@10, recall@10, MRR); with
+        `rewordings_path`, also other wordings of its queries, scored against their gold lists
+        (their scores carry `of`, the query they reword)."""
         queries = evaluation.load_queries(queries_path)
+        if rewordings_path:
+            queries = queries + evaluation.load_rewordings(rewordings_path, queries)
         if not self.store.point_count():
             raise KBError(f"the knowledge base in {self.indexes.home} is empty: ingest the documents first "
                           "(kb ingest corpus/), or point KB_HOME / --home at the one to evaluate")

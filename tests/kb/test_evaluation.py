@@ -30,3 +30,18 @@ def test_scores_are_reported_per_kind_of_query():
     assert list(kinds) == ["keyword", "paraphrase"]
     assert kinds["keyword"]["ndcg@10"] == 0.75 and kinds["keyword"]["queries"] == 2
     assert kinds["paraphrase"]["mrr"] == 0.5
+
+
+def test_rewordings_take_the_gold_of_the_query_they_reword(tmp_path):
+    import json
+
+    from kb.search.evaluation import default_rewordings, load_rewordings
+
+    queries = [{"id": "d01", "query": "was not brought", "gold": [["000", "was not brought", 2]]}]
+    f = tmp_path / "variants.json"
+    f.write_text(json.dumps({"variants": [{"id": "d01p", "of": "d01", "kind": "paraphrase", "query": "missed visits"},
+                                          {"id": "d99p", "of": "d99", "kind": "paraphrase", "query": "other"}]}))
+    out = load_rewordings(f, queries)
+    assert [(v["id"], v["gold"]) for v in out] == [("d01p", [["000", "was not brought", 2]])]  # d99: no such query
+    shipped = json.loads(default_rewordings().read_text())["variants"]
+    assert {v["kind"] for v in shipped} == {"paraphrase", "question", "acronym", "typo"} and len(shipped) >= 40

@@ -99,6 +99,26 @@ def test_eval_command_scores(seed_kb, tmp_path):
     assert scores[0].recall == 1.0 and scores[0].mrr > 0
 
 
+def test_eval_scores_rewordings_apart_from_the_graded_set(seed_kb, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    dev = {"queries": [{"id": "d01", "kind": "keyword", "query": "was not brought", "gold": [
+        ["000", "Importance of applying Was Not Brought policies when children do not attend appointments", 2]]}]}
+    variants = {"variants": [{"id": "d01a", "of": "d01", "kind": "acronym", "query": "WNB"}]}
+    (tmp_path / "dev.json").write_text(json.dumps(dev))
+    (tmp_path / "v.json").write_text(json.dumps(variants))
+    r = CliRunner().invoke(main, ["--home", str(seed_kb.home), "eval", str(tmp_path / "dev.json"), "--rewordings",
+                                  str(tmp_path / "v.json"), "--json"], env={"KB_EMBEDDER": "hash"})
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["mean"]["queries"] == 1 and data["rewordings"]["mean"]["queries"] == 1
+    assert list(data["rewordings"]["by_kind"]) == ["acronym"] and data["rewordings"]["mean"]["recall@10"] == 1.0
+
+
 @pytest.mark.parametrize("query", ["baby fell asleep on the sofa", "give partners the chance to speak",
                                    "co-sleeping", "neglected children", "safeguarding partnerships"])
 def test_real_words_are_never_corrected(seed_kb, query):
