@@ -151,12 +151,13 @@ def shared_terms(a: str, b: str) -> list[str]:
 
 
 def _merge(groups: list[Group]) -> list[Group]:
-    """Merge groups whose points mostly coincide (the same finding under two themes)."""
+    """Merge groups whose points mostly coincide or that share their representative (the same
+    finding under two themes)."""
     merged: list[Group] = []
     for g in sorted(groups, key=lambda g: -len(g.points)):
         for m in merged:
             overlap = len(set(g.points) & set(m.points))
-            if overlap >= 0.6 * min(len(g.points), len(m.points)):
+            if g.seed == m.seed or overlap >= 0.6 * min(len(g.points), len(m.points)):
                 m.points = sorted(set(m.points) | set(g.points))
                 m.themes = sorted(set(m.themes) | set(g.themes))
                 break

@@ -67,3 +67,13 @@ def test_pairwise_precision_recall_and_pure_top_groups():
     assert (r.grouped, r.grouped_same, r.same_finding) == (2, 1, 2)
     assert r.precision == 0.5 and r.recall == 0.5
     assert (r.top_groups_labelled, r.top_groups_pure) == (1, 0) and r.unmatched == ["d: missing"]
+
+
+def test_groups_with_the_same_representative_under_two_themes_are_one():
+    points = [dict(point(1, "a", 2020, "education"), theme_tags=[{"theme": "education", "confidence": 0.9},
+                                                              {"theme": "multi-agency", "confidence": 0.9}]),
+              point(2, "b", 2021, "education"), point(3, "c", 2022, "education"),
+              point(4, "d", 2022, "multi-agency"), point(5, "e", 2023, "multi-agency")]
+    vectors = np.stack([unit(1, 0, 0), unit(1, 0.1, 0), unit(1, 0.12, 0), unit(1, -0.1, 0), unit(1, -0.12, 0)])
+    groups = find_groups(points, vectors)
+    assert len(groups) == 1 and groups[0].themes == ["education", "multi-agency"] and groups[0].seed == 1
