@@ -171,3 +171,6 @@ def test_recurring_findings_download_as_csv_and_say_why_each_instance_is_there(c
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert len(rows) == sum(len(x["points"]) for x in groups)
     assert rows[0]["finding"] == g["text"] and rows[0]["document"] and rows[0]["first_year"] == str(g["first_year"])
+    assert [r["kind"] for r in rows[:1]] == [g["kind"]]
+    marked = sum(1 for x in groups[:20] if x["kind"] != "finding")  # good practice, recommendations (a page of 20)
+    assert marked and page.count('<span class="kind">') == marked
