@@ -39,6 +39,7 @@ GRID = {  # module.constant: the values tried, "off" first (the shipped value am
     "searcher.SPELL_OUT_ACRONYMS": [False, True],
     "searcher.NEGATIONS": [False, True],
     "searcher.QUESTIONS": [False, True],
+    "searcher.NEAR_REPEATS": [False, True],
     "searcher.RRF_K": [60, 30, 100],
     "searcher.KEYWORD_WEIGHT": [1.0, 0.7, 1.3],
     "searcher.VECTOR_WEIGHT": [1.0, 0.8, 1.3],

@@ -58,3 +58,22 @@ def dedupe(scored: Sequence[tuple[Hashable, float]], key_of: dict) -> list[tuple
         seen.add(key)
         out.append((item, score))
     return out
+
+
+def drop_near_repeats(scored: Sequence[tuple[Hashable, float]], words_of: dict, share: float = 0.9,
+                      min_words: int = 4, top: int = 10) -> list[tuple[Hashable, float]]:
+    """Drop an item among the first `top` kept whose words (a set) are, for at least `share` of
+    the shorter's, those of an item kept above it: the same statement again, or a label repeating
+    a passage above. Below `top` the order is left as it is (nobody reads it as a page yet)."""
+    kept: list[tuple[Hashable, float]] = []
+    seen: list[set] = []
+    for i, (item, score) in enumerate(scored):
+        if len(kept) >= top:
+            return kept + list(scored[i:])
+        words = words_of.get(item) or set()
+        if len(words) >= min_words and any(
+                len(words & other) >= share * min(len(words), len(other)) for other in seen if len(other) >= min_words):
+            continue
+        kept.append((item, score))
+        seen.append(words)
+    return kept

@@ -45,6 +45,7 @@ FACET_POOL = 50     # facets count over this many best matches (semantic search 
 CONCEPT_WEIGHT = 1.0
 NEGATIONS = True
 SPELL_OUT_ACRONYMS = True  # the meaning side embeds "NRPF (No Recourse to Public Funds)", not "NRPF"
+NEAR_REPEATS = True  # a statement again in other words' order, or a label repeating a passage above: shown once
 QUESTIONS = True    # keyword side searches a question's content, without its frame
 
 
@@ -242,6 +243,9 @@ class Searcher:
         fused = [(pid, s) for pid, s in fused if pid in points]  # a point removed since the indexes were read
         fused = fusion.apply_prior(fused, {pid: self._prior(points[pid]) for pid, _ in fused})
         fused = fusion.dedupe(fused, {pid: text_features(points[pid]["text"])[1] for pid, _ in fused})
+        if NEAR_REPEATS:
+            fused = fusion.drop_near_repeats(fused, {pid: set(text_features(points[pid]["text"])[1].split())
+                                                     for pid, _ in fused[:3 * (offset + k)]}, top=2 * (offset + k))
         if len(filters.documents) != 1:
             groups = {pid: points[pid]["document_id"] for pid, _ in fused}
             fused = fusion.diversify(fused, groups, max_per_group=MAX_PER_DOCUMENT * max(1, (offset + k) // 10),

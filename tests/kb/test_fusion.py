@@ -44,3 +44,17 @@ def test_prior_and_dedupe():
     out = apply_prior([("a", 1.0), ("b", 0.9)], {"a": 0.5})
     assert [i for i, _ in out] == ["b", "a"]
     assert dedupe([("a", 1), ("b", 1), ("c", 1)], {"a": "x", "b": "x", "c": "y"}) == [("a", 1), ("c", 1)]
+
+
+def test_near_repeats_are_shown_once_in_the_top():
+    from kb.search.fusion import drop_near_repeats
+
+    words = {"a": set("the bscp leads the safeguarding agenda and is curious".split()),
+             "b": set("outcome the bscp leads the safeguarding agenda and is curious".split()),  # a again
+             "c": set("health visitors and school nurses".split()),
+             "d": set("agencies said health visitors and school nurses missed conferences".split()),
+             "e": set("fathers were not invited".split())}
+    scored = [("a", 5), ("b", 4), ("d", 3), ("c", 2), ("e", 1)]
+    assert drop_near_repeats(scored, words) == [("a", 5), ("d", 3), ("e", 1)]  # c: a label repeating d
+    assert drop_near_repeats(scored, words, top=1) == [("a", 5)] + scored[1:]  # below the top: untouched
+    assert drop_near_repeats([("x", 1), ("y", 1)], {"x": {"ok"}, "y": {"ok"}}) == [("x", 1), ("y", 1)]  # too short
