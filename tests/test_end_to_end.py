@@ -40,7 +40,8 @@ def test_a_paraphrase_finds_its_themes_points_through_their_vocabulary(real_home
     """Concept mapping: the query names no word of the theme, its meaning maps it to professional
     curiosity, and the theme's own vocabulary ranks that theme's points; --no-themes takes it away."""
     query = "workers accepting what parents said without asking questions"
-    assert "Also searched for theme: professional-curiosity" in cli(real_home, "search", query).output
+    assert "Also searched for theme: Professional curiosity (professional-curiosity)" in cli(real_home, "search",
+                                                                                             query).output
     hits = lambda extra: sum("curiosity" in x["text"].lower() for x in json.loads(  # noqa: E731
         cli(real_home, "search", query, "--json", *extra).output))
     assert hits([]) > hits(["--no-themes"])

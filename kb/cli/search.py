@@ -27,7 +27,9 @@ def _show_results(response: SearchResponse, **_) -> None:
     if response.expansions:
         click.echo(f"Also searched for: {', '.join(response.expansions)}")
     if response.concepts:
-        click.echo(f"Also searched for theme: {', '.join(response.concepts)} (--no-themes leaves them out)")
+        names = {t.slug: t.name for t in open_kb(click.get_current_context()).taxonomy.themes}
+        shown = ", ".join(f"{names.get(slug, slug)} ({slug})" for slug in response.concepts)
+        click.echo(f"Also searched for theme: {shown} (--no-themes leaves them out)")
     if not response.results:
         click.echo("No learning points found.")
     for n, r in enumerate(response.results, start=1):
