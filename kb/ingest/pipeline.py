@@ -14,6 +14,12 @@ from kb.ingest.points import extract_points
 from kb.ingest.readers import read_document
 
 
+# The version of what a file gives: reading, structure, learning points, statement types. Raise it
+# when a change to them changes the points of a file already ingested, so that the next ingest
+# of that file reads it again instead of calling it unchanged (documents.rules records it).
+RULES = 1
+
+
 @dataclass
 class PreparedDocument:
     meta: dict
@@ -46,6 +52,7 @@ def prepare(data: bytes, source_name: str, overrides: list[dict], doc_types: set
         sha256=digest or sha256(data),
         page_count=structure.page_count,
         ocr_pages=json.dumps(structure.ocr_pages),
+        rules=RULES,
     )
     warnings = []
     if structure.ocr_pages:

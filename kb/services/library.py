@@ -126,7 +126,7 @@ class Library:
         A file of the same name replaces the document it made; `replace` names a
         document to replace whatever the new file is called. `on_stage` hears
         what is being done ("reading", "tagging", "saving", "indexing")."""
-        from kb.ingest.pipeline import prepare, sha256
+        from kb.ingest.pipeline import RULES, prepare, sha256
 
         stage = on_stage or (lambda _s: None)
         display = display or name
@@ -145,7 +145,8 @@ class Library:
                                                  "visibility", "source_url") if target.get(k) is not None}
                          ] + overrides
         digest = sha256(data)
-        if existing and existing["sha256"] == digest and _same_metadata(existing, overrides):
+        if existing and existing["sha256"] == digest and _same_metadata(existing, overrides) \
+                and existing.get("rules") == RULES:  # read by older rules: read again
             return IngestOutcome(display, "unchanged", existing["id"], self.store.point_count(existing["id"]))
         twin = self.store.document_by_sha256(digest)
         if twin and (not existing or twin["id"] != existing["id"]):

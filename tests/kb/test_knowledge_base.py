@@ -36,6 +36,18 @@ def test_reingest_changes_nothing(seed_kb):
     assert seed_kb.store.point_count() == before and seed_kb.store.generation() == gen
 
 
+def test_a_document_read_by_older_rules_is_read_again(seed_kb):
+    from kb.ingest.pipeline import RULES
+
+    doc_id = "000-77e49d8702c71058"
+    seed_kb.store.conn.execute("UPDATE documents SET rules = ? WHERE id = ?", (RULES - 1, doc_id))
+    seed_kb.store.conn.commit()  # as a store written before this version of the rules
+    report = seed_kb.ingest([str(CORPUS)])
+    assert report.count("replaced") == 1 and report.count("unchanged") == 4
+    assert seed_kb.store.document(doc_id)["rules"] == RULES
+    assert seed_kb.ingest([str(CORPUS)]).count("unchanged") == 5
+
+
 def test_new_version_replaces_old_points(kb, tmp_path):
     p = tmp_path / "review.txt"
     p.write_text("FINDINGS\n\n- Old point about supervision\n- Another old point\n")

@@ -107,4 +107,9 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE documents ADD COLUMN ocr_pages TEXT NOT NULL DEFAULT '[]';
     """,
+    # 6: the version of the reading rules a document was read with (kb.ingest.pipeline.RULES):
+    # a document read by older rules is read again by the next ingest of its file
+    """
+    ALTER TABLE documents ADD COLUMN rules INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
