@@ -3,8 +3,8 @@
 Within each theme, the points that carry it on lexical evidence (a trigger in
 the text, lead-in or heading, not meaning alone) and are statements of learning (not
 background, not actions taken in response; good practice and recommendations each apart from
-findings, as kinds of their own) are grouped greedily: the point with the most close neighbours in
-other documents seeds a group of every point at least THRESHOLD-similar to it.
+findings, as kinds of their own) are grouped greedily: the point with the most close
+neighbours in other documents seeds a group of every point at least THRESHOLD-similar to it.
 The threshold rises with the theme's breadth: points of a narrow theme ("was
 not brought", 7 points in the seed corpus) already say much the same thing,
 points of a broad one ("supervision, workload and workforce", 90) must be
@@ -12,7 +12,8 @@ closer in meaning. Groups found under several themes are merged.
 
 THRESHOLD_NARROW 0.37, THRESHOLD_BROAD 0.6, BROAD_THEME 60 points. Against the labelled pairs
 (bench/recurring_thresholds.py) the surface is flat (precision 0.33-0.39 over the grid), and the
-settings that gain a pair there (broad 0.45) do it with top groups of a whole topic. Pure functions; nothing here reads the store.
+settings that gain a pair there (broad 0.45) do it with top groups of a whole topic.
+Pure functions; nothing here reads the store.
 
 At scale, no theme is compared all pairs: each member's NEIGHBOURS nearest members
 are found (exactly in blocks, or by HNSW for a large theme), and the greedy choice

@@ -70,15 +70,13 @@ def theme(ctx, slug, statement_types, page):
     return open_kb(ctx).theme(slug, statement_types=list(statement_types), page=page)
 
 
-KINDS = {"good-practice": "good practice", "recommendation": "recommendation"}
-
-
 def _show_groups(groups: list[dict], **_) -> None:
+    names = open_kb(click.get_current_context()).taxonomy.statement_types
     if not groups:
         click.echo("No finding recurs across documents with these filters.")
     for n, g in enumerate(groups, start=1):
         years = ", ".join(str(y) for y in g["years"])
-        kind = "" if g.get("kind", "finding") == "finding" else f"[{KINDS.get(g['kind'], g['kind'])}] "
+        kind = "" if g["kind"] == "finding" else f"[{names.get(g['kind'], g['kind'])}] "
         click.echo("\n" + click.style(f"{n}. {kind}{g['text']}", bold=True))
         seen = (f"; first seen {g['first_year']}, last seen {g['last_year']}" if g.get("first_year") else "")
         click.echo(click.style(f"   {len(g['documents'])} documents ({years}){seen}; themes: {', '.join(g['themes'])}",

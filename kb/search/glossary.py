@@ -14,6 +14,15 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9&]+", text.lower().replace("'", "").replace("’", "")))
 
 
+def _short_acronym(term: str) -> bool:
+    return term.isupper() and len(term) <= 4
+
+
+def _as_word(term: str) -> re.Pattern:
+    """The term as a whole word; a short acronym only in capitals ("DA", not "da" in "data")."""
+    return re.compile(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", 0 if _short_acronym(term) else re.I)
+
+
 @dataclass
 class Glossary:
     groups: list[list[str]]
@@ -35,10 +44,9 @@ class Glossary:
         return frozenset(w for t in terms for w in re.findall(r"[a-z][a-z'’-]*", t.lower()))
 
     def _mentions(self, query: str, term: str) -> bool:
-        if term.isupper() and len(term) <= 4:
+        if _short_acronym(term):
             # short acronyms only as written in capitals, or as the whole query
-            return bool(re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", query)) or \
-                _norm(query) == _norm(term)
+            return bool(_as_word(term).search(query)) or _norm(query) == _norm(term)
         nt = _norm(term)
         return bool(nt) and re.search(rf"(?<![a-z0-9]){re.escape(nt)}s?(?![a-z0-9])", _norm(query)) is not None
 
@@ -48,8 +56,7 @@ class Glossary:
         out = query
         for acronym, meaning in self.acronyms.items():
             if self._mentions(query, acronym) and _norm(meaning) not in _norm(query):
-                out = re.sub(rf"(?<![A-Za-z]){re.escape(acronym)}(?![A-Za-z])", f"{acronym} ({meaning})", out,
-                             count=1, flags=0 if acronym.isupper() and len(acronym) <= 4 else re.I)
+                out = _as_word(acronym).sub(f"{acronym} ({meaning})", out, count=1)
         return out
 
     def expand(self, query: str) -> list[str]:
