@@ -43,6 +43,11 @@ FACET_POOL = 50     # facets count over this many best matches (semantic search 
 # that ranking gains; the x1.15 prior on the mapped themes' points it replaces no longer does,
 # nor does ranking those points by meaning instead of by the themes' words (README, Search).
 CONCEPT_WEIGHT = 1.0
+# ...and, as PubMed adds the mapped MeSH heading to the words typed, the glossary ranking also
+# searches each mapped theme's lead term (its first trigger phrase, the reference taxonomy's
+# headline term: "professional curiosity" for "workers accepting what parents said without
+# asking questions"). Cross-validated gain on the rewordings' paraphrases (bench/search_cv.py).
+THEME_TERMS = True
 NEGATIONS = True
 SPELL_OUT_ACRONYMS = True  # the meaning side embeds "NRPF (No Recourse to Public Funds)", not "NRPF"
 NEAR_REPEATS = True  # a statement again in other words' order, or a label repeating a passage above: shown once
@@ -72,6 +77,7 @@ class SearchResponse:
     expansions: list[str] = field(default_factory=list)
     did_you_mean: str | None = None
     concepts: list[str] = field(default_factory=list)  # theme slugs also searched for
+    concept_terms: list[str] = field(default_factory=list)  # their lead terms, also searched for
     total_candidates: int = 0
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
@@ -91,6 +97,10 @@ def negations(query: str, known: Callable[[str], bool]) -> list[str]:
         word = m.group(1).lower()
         out += [p + word for p in ("in", "un", "im", "ir", "il") if known(p + word)][:1]
     return out
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _default_analyze(text: str) -> list[str]:
@@ -183,6 +193,13 @@ class Searcher:
         """The controlled vocabulary of the given themes: each one's name and trigger phrases."""
         return [phrase for t in self.tagger.taxonomy.themes if t.slug in themes for phrase in (t.name, *t.triggers)]
 
+    def lead_terms(self, themes: set[str], query: str, expansions: list[str]) -> list[str]:
+        """Each theme's lead term (its first trigger phrase) that the query and its expansions
+        do not already name."""
+        have = {_plain(query)} | {_plain(e) for e in expansions}
+        terms = [t.triggers[0] for t in self.tagger.taxonomy.themes if t.slug in themes and t.triggers]
+        return [t for t in terms if _plain(t) not in have and _plain(t) not in _plain(query)]
+
     def expansions(self, query: str) -> list[str]:
         return self._remember(("expand", query), lambda: self.glossary.expand(query) + (
             negations(query, self.keyword.is_known) if NEGATIONS else []))
@@ -225,13 +242,16 @@ class Searcher:
 
         limit = CANDIDATES + offset + k
         words = content_of(effective) if QUESTIONS else effective
+        qvec = self.embedder.encode_query(self.glossary.spelled_out(effective) if SPELL_OUT_ACRONYMS else effective)
+        query_themes = self.query_themes(effective, qvec) if concepts else set()
+        lead_terms = (self.lead_terms(query_themes - selection.themes, effective, expansions)
+                      if THEME_TERMS and concepts else [])
         kw_hits = self.keyword.search(plan(words, expansions, also=query if did_you_mean else ""), limit,
                                       selection)
-        exp_hits = self.keyword.search(plan("", expansions), limit, selection) if expansions else []
-        qvec = self.embedder.encode_query(self.glossary.spelled_out(effective) if SPELL_OUT_ACRONYMS else effective)
+        exp_hits = (self.keyword.search(plan("", expansions + lead_terms), limit, selection)
+                    if expansions or lead_terms else [])
         vec_hits = self.vectors.search(qvec, limit, selection)
 
-        query_themes = self.query_themes(effective, qvec) if concepts else set()
         concept_hits = (self.keyword.search(plan(words, self.concept_terms(query_themes)), limit,
                                             replace(selection, themes=frozenset(query_themes)))
                         if CONCEPT_WEIGHT and query_themes and not selection.themes else [])
@@ -253,7 +273,7 @@ class Searcher:
         docs = self.documents()
         facets = self._facets([(points[pid], docs[points[pid]["document_id"]]) for pid, _ in fused[:FACET_POOL]
                                if points[pid]["document_id"] in docs])
-        terms = [effective] + expansions
+        terms = [effective] + expansions + lead_terms
         results = []
         for pid, score in fused[offset:offset + k]:
             p = points[pid]
@@ -278,7 +298,7 @@ class Searcher:
             })
         return SearchResponse(query=query, results=results, expansions=expansions,
                               did_you_mean=did_you_mean,
-                              concepts=sorted(query_themes - set(filters.themes)),
+                              concepts=sorted(query_themes - set(filters.themes)), concept_terms=lead_terms,
                               total_candidates=min(len(fused), FACET_POOL),
                               facets=facets)
 

@@ -38,3 +38,21 @@ def test_the_themes_a_query_maps_to_are_reported_and_can_be_turned_off(seed_kb):
     off = seed_kb.search("children who were not brought to their appointments", concepts=False)
     assert off.concepts == []
 
+
+
+def test_a_query_mapped_to_a_theme_also_searches_the_themes_lead_term(seed_kb, monkeypatch):
+    from kb.search import searcher
+
+    query = "practitioners took explanations at face value"  # a trigger of professional curiosity
+    said = lambda r: sum("professional curiosity" in x["text"].lower() for x in r.results)  # noqa: E731
+    on = seed_kb.search(query)
+    assert on.concepts == ["professional-curiosity"] and on.concept_terms == ["professional curiosity"]
+    monkeypatch.setattr(searcher, "THEME_TERMS", False)
+    seed_kb.searcher._memo.clear()
+    without = seed_kb.search(query)
+    assert without.concept_terms == [] and said(on) >= said(without) + 3
+    assert seed_kb.search(query, concepts=False).concept_terms == []
+
+
+def test_a_lead_term_the_query_already_names_is_not_added_again(seed_kb):
+    assert seed_kb.search("professional curiosity").concept_terms == []
