@@ -38,6 +38,7 @@ MODULES = {"searcher": searcher, "query": keyword_query}
 GRID = {  # module.constant: the values tried, "off" first (the shipped value among them)
     "searcher.CONCEPT_WEIGHT": [0.0, 0.8, 1.0, 1.2, 1.5],
     "searcher.THEME_TERMS": [False, True],
+    "searcher.EMBED_LEAD_TERMS": [False, True],
     "searcher.SHORT_POINT_FACTOR": [1.0, 0.75, 0.6],
     "searcher.EXPANSION_WEIGHT": [0.0, 0.5, 0.8, 1.0],
     "searcher.SPELL_OUT_ACRONYMS": [False, True],

@@ -48,6 +48,7 @@ CONCEPT_WEIGHT = 1.0
 # headline term: "professional curiosity" for "workers accepting what parents said without
 # asking questions"). Cross-validated gain on the rewordings' paraphrases (bench/search_cv.py).
 THEME_TERMS = True
+EMBED_LEAD_TERMS = True  # ...and the meaning side embeds "workers accepting ... (professional curiosity)"
 NEGATIONS = True
 SPELL_OUT_ACRONYMS = True  # the meaning side embeds "NRPF (No Recourse to Public Funds)", not "NRPF"
 NEAR_REPEATS = True  # a statement again in other words' order, or a label repeating a passage above: shown once
@@ -242,7 +243,8 @@ class Searcher:
 
         limit = CANDIDATES + offset + k
         words = content_of(effective) if QUESTIONS else effective
-        qvec = self.embedder.encode_query(self.glossary.spelled_out(effective) if SPELL_OUT_ACRONYMS else effective)
+        as_meant = self.glossary.spelled_out(effective) if SPELL_OUT_ACRONYMS else effective
+        qvec = self.embedder.encode_query(as_meant)
         query_themes = self.query_themes(effective, qvec) if concepts else set()
         lead_terms = (self.lead_terms(query_themes - selection.themes, effective, expansions)
                       if THEME_TERMS and concepts else [])
@@ -250,6 +252,8 @@ class Searcher:
                                       selection)
         exp_hits = (self.keyword.search(plan("", expansions + lead_terms), limit, selection)
                     if expansions or lead_terms else [])
+        if EMBED_LEAD_TERMS and lead_terms:
+            qvec = self.embedder.encode_query(f"{as_meant} ({', '.join(lead_terms)})")
         vec_hits = self.vectors.search(qvec, limit, selection)
 
         concept_hits = (self.keyword.search(plan(words, self.concept_terms(query_themes)), limit,

@@ -56,3 +56,14 @@ def test_a_query_mapped_to_a_theme_also_searches_the_themes_lead_term(seed_kb, m
 
 def test_a_lead_term_the_query_already_names_is_not_added_again(seed_kb):
     assert seed_kb.search("professional curiosity").concept_terms == []
+
+
+def test_the_meaning_side_embeds_the_query_with_its_themes_lead_terms(seed_kb, monkeypatch):
+    embedder = seed_kb.searcher.embedder
+    real, seen = embedder.encode_query, []
+    monkeypatch.setattr(embedder, "encode_query", lambda text: seen.append(text) or real(text))
+    seed_kb.search("practitioners took explanations at face value")
+    assert seen[-1] == "practitioners took explanations at face value (professional curiosity)"
+    seen.clear()
+    seed_kb.search("professional curiosity")  # nothing to add: embedded once, as typed
+    assert seen == ["professional curiosity"]
