@@ -39,6 +39,10 @@ GRID = {  # module.constant: the values tried, "off" first (the shipped value am
     "searcher.CONCEPT_WEIGHT": [0.0, 0.8, 1.0, 1.2, 1.5],
     "searcher.THEME_TERMS": [False, True],
     "searcher.EMBED_LEAD_TERMS": [False, True],
+    "searcher.STATEMENT_PRIORS context": [1.0, 0.95, 0.9, 0.85, 0.8],
+    "searcher.STATEMENT_PRIORS action-taken": [1.0, 0.9, 1.1],
+    "searcher.STATEMENT_PRIORS recommendation": [1.0, 0.9, 1.1],
+    "searcher.STATEMENT_PRIORS good-practice": [1.0, 0.9, 1.1],
     "searcher.SHORT_POINT_FACTOR": [1.0, 0.75, 0.6],
     "searcher.EXPANSION_WEIGHT": [0.0, 0.5, 0.8, 1.0],
     "searcher.SPELL_OUT_ACRONYMS": [False, True],
@@ -49,6 +53,8 @@ GRID = {  # module.constant: the values tried, "off" first (the shipped value am
     "searcher.KEYWORD_WEIGHT": [1.0, 0.7, 1.3],
     "searcher.VECTOR_WEIGHT": [1.0, 0.8, 1.3],
     "searcher.MAX_PER_DOCUMENT": [10, 4, 6, 8],
+    "query.EXPANSION_BOOSTS heading": [0.0, 0.35],
+    "query.EXPANSION_BOOSTS context": [0.0, 0.3],
     "query.WHOLE_QUERY_PHRASE_BOOST": [0.0, 1.0, 2.0, 3.0],
     # the keyword fields' weights, one field at a time (a dict is written as its sorted items)
     "query.FIELD_BOOSTS heading": [0.0, 0.35, 0.6],
@@ -57,12 +63,15 @@ GRID = {  # module.constant: the values tried, "off" first (the shipped value am
 }
 
 
+TIE = 0.001  # a gain under this either way is a tie, decided by the development queries alone
+
+
 def _get(name: str):
     """module.NAME, or "module.NAME key" for one entry of a dict constant."""
     target, _, key = name.partition(" ")
     module, attr = target.split(".")
     value = getattr(MODULES[module], attr)
-    return value[key] if key else value
+    return value.get(key, GRID[name][0]) if key else value  # a key not in the dict: its "off" value
 
 
 def _set(name: str, value) -> None:
@@ -135,6 +144,7 @@ def main() -> None:
             cells.append(f"{statistics.mean(shipped_rows[i][0] for i in idx):.3f} ({len(idx)})" if idx else "-")
         print(f"{'':<28} {kind:<12} {cells[0]:>12} {cells[1]:>14}")
     print(f"\n{'constant':<32} {'value':>6}  dev nDCG/MRR  variants     all")
+    summary = []
     try:
         for name, values in GRID.items():
             if args.only and name not in args.only:
@@ -155,6 +165,13 @@ def main() -> None:
                 dev_gain = statistics.mean(p[0] for p in dev_pair) - statistics.mean(table[off][i][0] for i in dev)
                 print(f"{'':<32} {'CV':>6}  {fig(pair)}   choosing {off} (off) or {shipped}: gain {gain:+.3f} over off"
                       f" (development queries alone: {dev_gain:+.3f})")
+                tie = abs(gain) < TIE
+                keep = gain > 0 if not tie else dev_gain > -TIE
+                summary.append((name, shipped, off, gain, dev_gain,
+                                ("tie, " if tie else "") + ("earns its place" if keep else "DROP: set it to off")))
+        print(f"\n{'constant':<40} {'shipped':>8} {'off':>6} {'gain':>7} {'dev':>7}  verdict")
+        for name, shipped, off, gain, dev_gain, verdict in summary:
+            print(f"{name:<40} {shipped!s:>8} {off!s:>6} {gain:+7.3f} {dev_gain:+7.3f}  {verdict}")
     finally:
         os.unlink(f.name)
         kb.close()

@@ -31,7 +31,11 @@ EXPANSION_WEIGHT = 0.8  # a third ranking: points that use an equivalent phrasin
 RRF_K = 60
 SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
 SHORT_POINT_FACTOR = 0.75
-MAX_PER_DOCUMENT = 6
+MAX_PER_DOCUMENT = 10
+# A knowledge base of learning: background passages (the case, statistics, how a process works;
+# half the points, a fifth of what practitioners judged relevant) rank a little below statements
+# of learning that match as well. Cross-validated (bench/search_cv.py); other types left at 1.
+STATEMENT_PRIORS = {"context": 0.9}
 FACET_POOL = 50     # facets count over this many best matches (semantic search has no hard result set)
 # Concept mapping, as bibliographic search maps free text to its controlled vocabulary: the
 # query is tagged with the taxonomy's themes by the points' own tagger (triggers, meaning), and
@@ -181,7 +185,7 @@ class Searcher:
     @staticmethod
     def _prior(point: dict) -> float:
         short, _key = text_features(point["text"])
-        return SHORT_POINT_FACTOR if short else 1.0
+        return (SHORT_POINT_FACTOR if short else 1.0) * STATEMENT_PRIORS.get(point.get("statement_type") or "", 1.0)
 
     def query_themes(self, query: str, qvec) -> set[str]:
         """The themes a query is about, by the same tagger as the points (its words, its meaning)."""

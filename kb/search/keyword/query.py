@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Query words are searched in these fields, each weighted so.
-FIELD_BOOSTS = {"text": 1.0, "heading": 0.35, "context": 0.3, "title": 0.15}
+# Query words are searched in these fields, each weighted so. The point's heading and lead-in
+# are indexed (filters, highlighting, the meaning side's context) but searching the query's
+# words there lost under cross-validation (bench/search_cv.py), as did expansions in lead-ins.
+FIELD_BOOSTS = {"text": 1.0, "title": 0.15}
 WHOLE_QUERY_PHRASE_BOOST = 2.0  # the whole query as a phrase in the point's text
-EXPANSION_BOOSTS = {"text": 0.9, "heading": 0.35, "context": 0.3}
+EXPANSION_BOOSTS = {"text": 0.9, "heading": 0.35}
 EXPANSION_PHRASE_FACTOR = 1.5
 # equivalent phrasings match with a few words between ("missed health (and other) appointments"),
 # except negated ones: "did not attend" must not match "did not wish to attend"
@@ -32,18 +34,18 @@ class Clause:
 
 def plan(query: str, expansions: list[str], also: str = "") -> list[Clause]:
     """Words of the query in any field (OR); the whole query as a phrase in the point's text
-    (boosted); each glossary expansion as a phrase in text, heading and lead-in. (An
+    (boosted); each glossary expansion as a phrase in text and heading. (An
     all-words clause and phrases in headings and lead-ins changed no development-set score
     and cost a third of the time at 100,000 points, so they are not here.)"""
     clauses: list[Clause] = []
     words = query.split() + [w for w in also.split() if w not in query.split()]  # `also`: the query as typed
     for fld, boost in FIELD_BOOSTS.items():
-        clauses += [Clause(fld, w, boost) for w in words]
+        clauses += [Clause(fld, w, boost) for w in words if boost]
     if query.strip():
         clauses.append(Clause("text", query, WHOLE_QUERY_PHRASE_BOOST, phrase=True, slop=1, single_ok=False))
     for phrase in expansions:
         slop = 1 if NEGATION & set(phrase.lower().split()) else EXPANSION_SLOP
-        for fld, boost in EXPANSION_BOOSTS.items():
+        for fld, boost in ((f, b) for f, b in EXPANSION_BOOSTS.items() if b):
             clauses.append(Clause(fld, phrase, boost * EXPANSION_PHRASE_FACTOR, phrase=True, slop=slop)
                            if len(phrase.split()) > 1 else Clause(fld, phrase, boost))
     return clauses
