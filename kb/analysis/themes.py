@@ -90,10 +90,14 @@ def _norm(word: str) -> str:
     return w
 
 
+_ARTICLES = frozenset({"s", "the", "a", "an"})
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
-    """(raw word, light stem) pairs; the possessive 's is dropped."""
+    """(raw word, light stem) pairs; the possessive 's and the articles are dropped: "voice of
+    child" and "a child's voice" say what "voice of the child" and "child's voice" say."""
     text = text.replace("’", "'")
-    return [(m.group(), _norm(m.group())) for m in _WORD.finditer(text) if m.group().lower() != "s"]
+    return [(m.group(), _norm(m.group())) for m in _WORD.finditer(text) if m.group().lower() not in _ARTICLES]
 
 
 def _compile(phrase: str, weak: bool) -> _Trigger | None:

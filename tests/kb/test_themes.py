@@ -24,6 +24,13 @@ def test_trigger_matches_plural_and_gap(tagger):
     assert "was-not-brought" in themes_of(tagger, "He missed an appointment with the dentist")
 
 
+def test_articles_do_not_decide_a_match(tagger):
+    # the trigger is "voice of the child"; reports also write it without the article
+    assert "voice-of-child" in themes_of(tagger, "Voice of child not always heard within CAF process")
+    assert "voice-of-child" in themes_of(tagger, "Capturing the voice of a child in assessments")
+    assert "voice-of-child" not in themes_of(tagger, "The child's father raised his voice of anger")
+
+
 def test_glossary_equivalent_counts_as_trigger(tagger):
     # "DNA" is not a trigger of its own; the glossary says it is "did not attend"
     assert "was-not-brought" in themes_of(tagger, "Three DNAs were recorded for the child")
