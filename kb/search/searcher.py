@@ -28,10 +28,10 @@ CANDIDATES = 100
 KEYWORD_WEIGHT = 1.0
 VECTOR_WEIGHT = 1.0
 EXPANSION_WEIGHT = 0.8  # a third ranking: points that use an equivalent phrasing from the glossary
-RRF_K = 60
+RRF_K = 30  # cross-validated with MAX_PER_DOCUMENT (bench/search_cv.py; 60, the usual value, and 100 tried)
 SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
 SHORT_POINT_FACTOR = 0.75
-MAX_PER_DOCUMENT = 10
+MAX_PER_DOCUMENT = 6
 # A knowledge base of learning: background passages (the case, statistics, how a process works;
 # half the points, a fifth of what practitioners judged relevant) rank a little below statements
 # of learning that match as well. Cross-validated (bench/search_cv.py); other types left at 1.
