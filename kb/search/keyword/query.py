@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 # Query words are searched in these fields, each weighted so. The point's heading and lead-in
 # are indexed (filters, highlighting, the meaning side's context) but searching the query's
-# words there lost under cross-validation (bench/search_cv.py), as did expansions in lead-ins.
+# words there lost under cross-validation (bench/search_cv.py), as did expansions in headings and
+# lead-ins.
 FIELD_BOOSTS = {"text": 1.0, "title": 0.15}
 WHOLE_QUERY_PHRASE_BOOST = 2.0  # the whole query as a phrase in the point's text
-EXPANSION_BOOSTS = {"text": 0.9, "heading": 0.35}
+EXPANSION_BOOSTS = {"text": 0.9}
 EXPANSION_PHRASE_FACTOR = 1.5
 # equivalent phrasings match with a few words between ("missed health (and other) appointments"),
 # except negated ones: "did not attend" must not match "did not wish to attend"
@@ -34,7 +35,7 @@ class Clause:
 
 def plan(query: str, expansions: list[str], also: str = "") -> list[Clause]:
     """Words of the query in any field (OR); the whole query as a phrase in the point's text
-    (boosted); each glossary expansion as a phrase in text and heading. (An
+    (boosted); each glossary expansion as a phrase in the point's text. (An
     all-words clause and phrases in headings and lead-ins changed no development-set score
     and cost a third of the time at 100,000 points, so they are not here.)"""
     clauses: list[Clause] = []
