@@ -47,6 +47,7 @@ GRID = {  # module.constant: the values tried, "off" first (the shipped value am
     "searcher.EXPANSION_WEIGHT": [0.0, 0.5, 0.8, 1.0],
     "searcher.SPELL_OUT_ACRONYMS": [False, True],
     "searcher.NEGATIONS": [False, True],
+    "searcher.DERIVATIONS": [False, True],
     "searcher.QUESTIONS": [False, True],
     "searcher.NEAR_REPEATS": [False, True],
     "searcher.RRF_K": [60, 30, 100],

@@ -31,7 +31,7 @@ EXPANSION_WEIGHT = 0.8  # a third ranking: points that use an equivalent phrasin
 RRF_K = 30  # cross-validated with MAX_PER_DOCUMENT (bench/search_cv.py; 60, the usual value, and 100 tried)
 SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
 SHORT_POINT_FACTOR = 0.75
-MAX_PER_DOCUMENT = 6
+MAX_PER_DOCUMENT = 10  # diversity by document: 6 and 8 cross-validated below 10 (bench/search_cv.py)
 # A knowledge base of learning: background passages (the case, statistics, how a process works;
 # half the points, a fifth of what practitioners judged relevant) rank a little below statements
 # of learning that match as well. Cross-validated (bench/search_cv.py); other types left at 1.
@@ -54,6 +54,7 @@ CONCEPT_WEIGHT = 1.0
 THEME_TERMS = True
 EMBED_LEAD_TERMS = True  # ...and the meaning side embeds "workers accepting ... (professional curiosity)"
 NEGATIONS = True
+DERIVATIONS = True   # "identified" also searches "identification", shown with the expansions
 SPELL_OUT_ACRONYMS = True  # the meaning side embeds "NRPF (No Recourse to Public Funds)", not "NRPF"
 NEAR_REPEATS = True  # a statement again in other words' order, or a label repeating a passage above: shown once
 QUESTIONS = True    # keyword side searches a question's content, without its frame
@@ -101,6 +102,28 @@ def negations(query: str, known: Callable[[str], bool]) -> list[str]:
     for m in _NEGATED.finditer(query):
         word = m.group(1).lower()
         out += [p + word for p in ("in", "un", "im", "ir", "il") if known(p + word)][:1]
+    return out
+
+
+# English derivation that the stemmer leaves apart: the verb and its noun of action
+_DERIVATIONS = (("ified", "ification"), ("ifying", "ification"), ("ify", "ification"),
+                ("ification", "ify"), ("ided", "ision"), ("iding", "ision"), ("ide", "ision"),
+                ("ision", "ide"), ("ened", "ention"), ("ening", "ention"), ("ene", "ention"),
+                ("ention", "ene"), ("ised", "ition"), ("ising", "ition"), ("ise", "ition"),
+                ("ized", "ition"), ("izing", "ition"), ("ize", "ition"), ("ition", "ise"))
+
+
+def derivations(query: str, known: Callable[[str], bool]) -> list[str]:
+    """The noun of a query's verb and the verb of its noun, where the corpus uses them:
+    "identified" also searches "identification", "decision" "decide"."""
+    out = []
+    for word in re.findall(r"[a-z]{5,}", query.lower()):
+        for end, other in _DERIVATIONS:
+            if word.endswith(end) and len(word) - len(end) >= 3:
+                form = word[: -len(end)] + other
+                if form not in out and known(form):
+                    out.append(form)
+                break
     return out
 
 
@@ -207,7 +230,8 @@ class Searcher:
 
     def expansions(self, query: str) -> list[str]:
         return self._remember(("expand", query), lambda: self.glossary.expand(query) + (
-            negations(query, self.keyword.is_known) if NEGATIONS else []))
+            negations(query, self.keyword.is_known) if NEGATIONS else []) + (
+            derivations(query, self.keyword.is_known) if DERIVATIONS else []))
 
     def _remember(self, key, compute):
         """A small LRU of what depends only on the query text (paging and facet clicks repeat it)."""

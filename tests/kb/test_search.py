@@ -181,6 +181,26 @@ def test_a_negated_word_also_searches_its_negative_form_when_the_corpus_uses_it(
     assert negations("information sharing", corpus) == []           # no "not formation" the other way
 
 
+def test_a_verb_also_searches_its_noun_and_the_noun_its_verb_when_the_corpus_uses_them():
+    from kb.search.searcher import derivations
+
+    corpus = {"identification", "identify", "decision", "recognition", "intervene"}.__contains__
+    assert derivations("how is neglect identified early", corpus) == ["identification"]
+    assert derivations("identification of risk", corpus) == ["identify"]
+    assert derivations("deciding on the plan", corpus) == ["decision"]
+    assert derivations("recognising neglect", corpus) == ["recognition"]
+    assert derivations("early intervention", corpus) == ["intervene"]
+    assert derivations("notified the school", corpus) == []      # "notification" is not a corpus word
+    assert derivations("the side of the bed", corpus) == []      # too short to be derived
+
+
+def test_the_noun_is_shown_with_the_expansions_and_found(seed_kb):
+    r = seed_kb.search("how is neglect identified early", k=10)
+    assert "identification" in r.expansions
+    assert any("identification" in t.lower() for t in texts(r))
+    assert "identification" not in seed_kb.search("how is neglect identified early", expand=False).expansions
+
+
 def test_the_negative_form_is_shown_with_the_expansions(seed_kb):
     r = seed_kb.search("child protection plans not effective", k=30)
     assert "ineffective" in r.expansions
