@@ -13,8 +13,9 @@ cross-validated figures choosing among its values, and the cross-validated gain 
 value over the constant's "off" value (the first listed) on all queries together, and on the
 development queries alone (leaving one query out). A constant is kept when its gain on all
 queries together is positive; a tie (under 0.001 either way) keeps it only if the shipped value
-itself is not below off on all queries and the development queries alone do not say it is worse. (Those alone are 16 queries: leaving one out flips with single queries, so they
-decide only ties.)"""
+itself is not below off on all queries and the development queries alone do not say it is
+worse. (Those alone are 16 queries: leaving one out flips with single queries, so they decide
+only ties.)"""
 from __future__ import annotations
 
 import argparse
@@ -124,7 +125,7 @@ def main() -> None:
     args = ap.parse_args()
     kb = KnowledgeBase.open(args.home)
     if not kb.store.point_count():
-        kb.ingest([str(ROOT / "corpus")])
+        kb.ingest([str(evaluation.BUNDLED_CORPUS)])
     queries = query_set(args.queries)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"queries": queries}, f)

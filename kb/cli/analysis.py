@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from kb.cli.app import citation, json_or_text, main, open_kb
+from kb.cli.app import building_bundled_corpus, citation, json_or_text, main, open_kb
 from kb.cli.search import years_option
 from kb.analysis import recurring_eval
 from kb.search import evaluation
@@ -161,7 +161,8 @@ def _show_report(report, verbose: bool = False, **_) -> None:
 @click.pass_context
 def eval_themes(ctx, labels, verbose):
     """Theme tagging against a hand-labelled set: per-theme and macro precision, recall, F1."""
-    return open_kb(ctx).evaluate_themes(labels or str(evaluation.default_theme_labels()))
+    return open_kb(ctx).evaluate_themes(labels or str(evaluation.default_theme_labels()),
+                                        progress=building_bundled_corpus(ctx))
 
 
 def _show_recurring_report(r, **_) -> None:
@@ -187,4 +188,5 @@ def _recurring_report_json(r, **_) -> dict:
 @click.pass_context
 def eval_recurring(ctx, labels):
     """Recurring groups against hand-labelled pairs: pairwise precision and recall of same-finding."""
-    return open_kb(ctx).evaluate_recurring(labels or str(recurring_eval.default_labels()))
+    return open_kb(ctx).evaluate_recurring(labels or str(recurring_eval.default_labels()),
+                                           progress=building_bundled_corpus(ctx))

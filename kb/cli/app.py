@@ -34,6 +34,20 @@ def open_kb(ctx: click.Context) -> KnowledgeBase:
     return ctx.obj["kb"]
 
 
+def building_bundled_corpus(ctx: click.Context) -> Callable:
+    """A progress callback for the evaluation commands, which build an empty default knowledge
+    base from the bundled corpus first: one line on stderr per document, after a heading."""
+    def step(outcome) -> None:
+        if not step.started:
+            click.echo(f"The knowledge base in {ctx.obj['settings'].home_path} is empty: building it from the "
+                       "bundled corpus (corpus/) first, as scripts/run.sh does.", err=True)
+            step.started = True
+        click.echo(f"{outcome.status:>9}  {outcome.source}" + (f"  — {outcome.reason}" if outcome.reason else ""),
+                   err=True)
+    step.started = False
+    return step
+
+
 def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 

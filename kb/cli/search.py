@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from kb.cli.app import citation, json_or_text, main, mark, open_kb
+from kb.cli.app import building_bundled_corpus, citation, json_or_text, main, mark, open_kb
 from kb.search import evaluation
 from kb.search.searcher import Filters, SearchResponse
 
@@ -113,4 +113,4 @@ def _show_scores(scores, verbose: bool = False, **_) -> None:
 @click.pass_context
 def eval_(ctx, queries, verbose, rewordings):
     """Search quality on graded queries: nDCG@10, recall@10 and MRR."""
-    return open_kb(ctx).evaluate(queries, rewordings)
+    return open_kb(ctx).evaluate(queries, rewordings, progress=building_bundled_corpus(ctx))

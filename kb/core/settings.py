@@ -91,6 +91,11 @@ class Settings:
         return Path(self.home).expanduser()
 
     @property
+    def is_default_home(self) -> bool:
+        """Whether this is the data folder used when none is named (KB_HOME, --home)."""
+        return self.home_path.resolve() == Path(_default_home()).expanduser().resolve()
+
+    @property
     def db_path(self) -> Path:
         return self.home_path / "kb.sqlite"
 

@@ -59,7 +59,8 @@ def score_query(passages: list[str], gold: list[tuple[str, str, int]], k: int = 
     return ndcg, recall, mrr
 
 
-LABELS = Path(__file__).resolve().parents[2] / "corpus" / "labels"  # the project's labelled sets
+BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"  # the seed documents, as scripts/run.sh ingests them
+LABELS = BUNDLED_CORPUS / "labels"  # the project's labelled sets, judged on the bundled corpus
 
 
 def read_list(path: str | Path, key: str, what: str) -> object:

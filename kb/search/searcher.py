@@ -17,6 +17,7 @@ from kb.core.errors import QueryError
 from kb.search.glossary import Glossary
 from kb.search.keyword import KeywordIndex, plan
 from kb.search.keyword.analysis import STOP_WORDS
+from kb.search.word_forms import derivations, negations
 from kb.search.questions import content_of
 from kb.analysis.statements import is_label
 from kb.search.selection import Selection
@@ -28,7 +29,7 @@ CANDIDATES = 100
 KEYWORD_WEIGHT = 1.0
 VECTOR_WEIGHT = 1.0
 EXPANSION_WEIGHT = 0.8  # a third ranking: points that use an equivalent phrasing from the glossary
-RRF_K = 30  # cross-validated with MAX_PER_DOCUMENT (bench/search_cv.py; 60, the usual value, and 100 tried)
+RRF_K = 30  # cross-validated (bench/search_cv.py; 60, the usual value, 20-40 and 100 tried)
 SHORT_POINT_WORDS = 4   # points this short are usually labels, not statements of learning
 SHORT_POINT_FACTOR = 0.75
 MAX_PER_DOCUMENT = 10  # diversity by document: 6 and 8 cross-validated below 10 (bench/search_cv.py)
@@ -89,42 +90,6 @@ class SearchResponse:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-_NEGATED = re.compile(r"\b(?:not|never|no longer)\s+(?:very\s+)?([a-z]{4,})\b", re.I)
-
-
-def negations(query: str, known: Callable[[str], bool]) -> list[str]:
-    """The negative form of a negated word, where the corpus uses it: "not effective" also
-    searches "ineffective", "not aware" "unaware". (Not the other way: "information" is not
-    "not formation".)"""
-    out = []
-    for m in _NEGATED.finditer(query):
-        word = m.group(1).lower()
-        out += [p + word for p in ("in", "un", "im", "ir", "il") if known(p + word)][:1]
-    return out
-
-
-# English derivation that the stemmer leaves apart: the verb and its noun of action
-_DERIVATIONS = (("ified", "ification"), ("ifying", "ification"), ("ify", "ification"),
-                ("ification", "ify"), ("ided", "ision"), ("iding", "ision"), ("ide", "ision"),
-                ("ision", "ide"), ("ened", "ention"), ("ening", "ention"), ("ene", "ention"),
-                ("ention", "ene"), ("ised", "ition"), ("ising", "ition"), ("ise", "ition"),
-                ("ized", "ition"), ("izing", "ition"), ("ize", "ition"), ("ition", "ise"))
-
-
-def derivations(query: str, known: Callable[[str], bool]) -> list[str]:
-    """The noun of a query's verb and the verb of its noun, where the corpus uses them:
-    "identified" also searches "identification", "decision" "decide"."""
-    out = []
-    for word in re.findall(r"[a-z]{5,}", query.lower()):
-        for end, other in _DERIVATIONS:
-            if word.endswith(end) and len(word) - len(end) >= 3:
-                form = word[: -len(end)] + other
-                if form not in out and known(form):
-                    out.append(form)
-                break
-    return out
 
 
 def _plain(text: str) -> str:

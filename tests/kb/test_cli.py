@@ -1,9 +1,12 @@
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
 from kb.cli import main
 from tests.conftest import SEEDS
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "dev.json"
 
 
 def run(home, *args, **kw):
@@ -90,3 +93,16 @@ def test_every_command_has_help():
 
     missing = [" ".join(p) for p, c in walk(main, ["kb"]) if not (c.help or "").strip()]
     assert missing == []
+
+
+def test_eval_builds_an_empty_default_knowledge_base_from_the_bundled_corpus(tmp_path):
+    """The default data folder is where scripts/run.sh builds the bundled corpus, which the graded
+    sets are judged on: `kb eval` there, still empty, builds it first and says so."""
+    env = {"KB_EMBEDDER": "hash", "XDG_DATA_HOME": str(tmp_path), "KB_HOME": ""}
+    r = CliRunner().invoke(main, ["eval", str(DEV), "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert "building it from the bundled corpus" in r.stderr
+    assert json.loads(r.stdout)["mean"]["queries"] == 16
+    assert (tmp_path / "safeguarding-kb" / "kb.sqlite").exists()
+    again = CliRunner().invoke(main, ["eval", str(DEV), "--json"], env=env)
+    assert again.exit_code == 0 and "building" not in again.stderr  # built once

@@ -171,7 +171,7 @@ def test_the_meaning_side_is_given_an_acronyms_meaning():
 
 
 def test_a_negated_word_also_searches_its_negative_form_when_the_corpus_uses_it():
-    from kb.search.searcher import negations
+    from kb.search.word_forms import negations
 
     corpus = {"ineffective", "uncontrolled", "unaware", "effective", "information", "formation"}.__contains__
     assert negations("child protection plans not effective", corpus) == ["ineffective"]
@@ -182,7 +182,7 @@ def test_a_negated_word_also_searches_its_negative_form_when_the_corpus_uses_it(
 
 
 def test_a_verb_also_searches_its_noun_and_the_noun_its_verb_when_the_corpus_uses_them():
-    from kb.search.searcher import derivations
+    from kb.search.word_forms import derivations
 
     corpus = {"identification", "identify", "decision", "recognition", "intervene"}.__contains__
     assert derivations("how is neglect identified early", corpus) == ["identification"]
