@@ -184,7 +184,7 @@ def _type_raw_block(rb: RawBlock, font_hints: bool = False) -> list[_Typed]:
     if md and len(lines) == 1:
         return [_Typed(HEADING, squash(md.group(2)), page, style=f"md{len(md.group(1))}")]
 
-    if all("\t" in l for l in lines):
+    if _is_tab_table(lines):
         rows = []
         for l in lines:
             cells = [squash(_LONE_STAR.sub("", c)) for c in l.split("\t")]
@@ -236,6 +236,16 @@ def _type_raw_block(rb: RawBlock, font_hints: bool = False) -> list[_Typed]:
         # A column of short lines with no markers: an unmarked list.
         return [_Typed(ITEM, squash(l), page) for l in lines]
     return [_Typed(PARAGRAPH, text, page)]
+
+
+def _is_tab_table(lines: list[str]) -> bool:
+    """Cells separated by tabs on every line, or on all but a few short ones: a table's group
+    rows ("Face to face classroom learning") lose their empty cells when trailing tabs go."""
+    tabbed = sum("\t" in l for l in lines)
+    if tabbed == len(lines):
+        return True
+    return (tabbed >= 3 and tabbed >= 0.75 * len(lines) and "\t" in lines[0]
+            and all(len(l.split()) <= 8 and not l.rstrip().endswith(".") for l in lines if "\t" not in l))
 
 
 def _item(lines: list[str], page: int | None) -> _Typed:

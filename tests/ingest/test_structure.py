@@ -33,6 +33,24 @@ def test_tab_separated_rows_are_table_rows_with_header():
     assert rows[1].header == ["Recommendation", "Action to be taken"]
 
 
+def test_a_table_keeps_its_rows_apart_across_a_group_row_and_starred_cells():
+    # a group row whose empty cells went with its trailing tabs, and footnote stars on names
+    doc = parse_text("Course Title\tSessions\tAttendees\nFace to face classroom learning\n"
+                     "Group 3 Safeguarding Children\t4\t73\n*Domestic Abuse Foundation\t4\t33\n"
+                     "*What Is Sexual Violence?\t1\t6\nPrivate Fostering\t2\t19\n")
+    rows = [b for b in doc.blocks if b.kind == TABLE_ROW]
+    assert [r.text for r in rows] == ["Course Title | Sessions | Attendees", "Face to face classroom learning",
+                                      "Group 3 Safeguarding Children | 4 | 73", "Domestic Abuse Foundation | 4 | 33",
+                                      "What Is Sexual Violence? | 1 | 6", "Private Fostering | 2 | 19"]
+    assert rows[-1].header == ["Course Title", "Sessions", "Attendees"]
+
+
+def test_lines_with_a_stray_tab_are_not_a_table():
+    doc = parse_text("We met the family.\tThey were keen.\nThe plan was agreed at the conference and reviewed.\n"
+                     "Nobody asked the children what they thought of it.\n")
+    assert [b.kind for b in doc.blocks] == [PARAGRAPH]
+
+
 def test_navigation_menu_repeated_on_pages_is_dropped():
     menu = "The Partnership\n\nCommunication\n\nLearning &\nImprovement\n\nPriorities\n\n"
     text = "Intro paragraph.\n\n" + (menu + "Some page text about the partnership.\n\n") * 4
