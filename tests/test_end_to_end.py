@@ -47,6 +47,23 @@ def test_a_paraphrase_finds_its_themes_points_through_their_vocabulary(real_home
     assert hits([]) > hits(["--no-themes"])
 
 
+def test_a_query_naming_no_theme_takes_the_theme_its_first_page_is_about(real_home, monkeypatch):
+    """Feedback on the controlled vocabulary: no trigger of any theme in the words, but most of
+    the first page is about the voice of the child, so that theme's points are searched too."""
+    from kb.search import searcher
+
+    query = "nobody listened to what the children said or how they felt"
+    voice = lambda *extra: sum("voice-of-child" in x["themes"] for x in json.loads(  # noqa: E731
+        cli(real_home, "search", query, "--json", *extra).output))
+    assert "Also searched for theme: Voice of the child" in cli(real_home, "search", query).output
+    with_feedback = voice()
+    assert with_feedback >= voice("--no-themes") + 2
+    monkeypatch.setattr(searcher, "FEEDBACK_MIN", 0)
+    assert "Also searched for theme" not in cli(real_home, "search", query).output
+    assert voice() <= with_feedback - 2
+    assert "Also searched for theme" not in cli(real_home, "search", "diabetes").output  # no theme leads
+
+
 def test_paraphrase_finds_was_not_brought(real_home):
     results = json.loads(cli(real_home, "search", "children not taken to medical appointments", "--json").output)
     assert any("Was Not Brought" in x["text"] or "missed health" in x["text"] for x in results[:5])

@@ -22,6 +22,19 @@ def rrf(rankings: Sequence[Sequence[Hashable]], weights: Sequence[float] | None 
     return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
 
 
+def leading_label(labels: Sequence[Sequence[Hashable]], minimum: int) -> Hashable | None:
+    """The label that most items carry, if at least `minimum` do and fewer carry any other;
+    else None."""
+    counts: dict[Hashable, int] = {}
+    for item_labels in labels:
+        for label in set(item_labels):
+            counts[label] = counts.get(label, 0) + 1
+    ranked = sorted(counts.values(), reverse=True) + [0]
+    if not counts or ranked[0] < minimum or ranked[0] == ranked[1]:
+        return None
+    return max(counts, key=counts.get)
+
+
 def diversify(scored: Sequence[tuple[Hashable, float]], group_of: dict, max_per_group: int = 6,
               top: int = 10) -> list[tuple[Hashable, float]]:
     """Keep at most `max_per_group` items of one group (document) in the first `top`,

@@ -59,6 +59,11 @@ DERIVATIONS = True   # "identified" also searches "identification", shown with t
 SPELL_OUT_ACRONYMS = True  # the meaning side embeds "NRPF (No Recourse to Public Funds)", not "NRPF"
 NEAR_REPEATS = True  # a statement again in other words' order, or a label repeating a passage above: shown once
 QUESTIONS = True    # keyword side searches a question's content, without its frame
+# ...and a query whose words map to no theme takes the theme that most of its first page of
+# results carry, when that one clearly leads (concept-level relevance feedback). Cross-validated
+# (bench/search_cv.py): gains on the paraphrases that name no theme's words.
+FEEDBACK_DEPTH = 10  # the first page
+FEEDBACK_MIN = 4     # of its points carry the theme, more than carry any other (0: no feedback)
 
 
 @dataclass
@@ -182,6 +187,17 @@ class Searcher:
         return self._remember(("themes", query), lambda: {
             t.theme for t in self.tagger.tag([{"text": query}], np.asarray([qvec]))[0]})
 
+    def feedback_themes(self, rankings: list[list[tuple[int, float]]]) -> set[str]:
+        """Relevance feedback on the controlled vocabulary, for a query whose words map to no
+        theme: the theme that its first page of results (the rankings fused) is about, if one
+        clearly is ("nobody listened to what the children said" names no theme, but its first
+        page is mostly voice of the child)."""
+        first = fusion.rrf([[p for p, _ in hits] for hits in rankings],
+                           weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT][:len(rankings)], k=RRF_K)
+        points = self.store.points(ids=[pid for pid, _ in first[:FEEDBACK_DEPTH]])
+        theme = fusion.leading_label([p["themes"] or [] for p in points], FEEDBACK_MIN)
+        return {theme} if theme else set()
+
     def concept_terms(self, themes: set[str]) -> list[str]:
         """The controlled vocabulary of the given themes: each one's name and trigger phrases."""
         return [phrase for t in self.tagger.taxonomy.themes if t.slug in themes for phrase in (t.name, *t.triggers)]
@@ -239,15 +255,23 @@ class Searcher:
         as_meant = self.glossary.spelled_out(effective) if SPELL_OUT_ACRONYMS else effective
         qvec = self.embedder.encode_query(as_meant)
         query_themes = self.query_themes(effective, qvec) if concepts else set()
-        lead_terms = (self.lead_terms(query_themes - selection.themes, effective, expansions)
-                      if THEME_TERMS and concepts else [])
         kw_hits = self.keyword.search(plan(words, expansions, also=query if did_you_mean else ""), limit,
                                       selection)
-        exp_hits = (self.keyword.search(plan("", expansions + lead_terms), limit, selection)
-                    if expansions or lead_terms else [])
-        if EMBED_LEAD_TERMS and lead_terms:
-            qvec = self.embedder.encode_query(f"{as_meant} ({', '.join(lead_terms)})")
-        vec_hits = self.vectors.search(qvec, limit, selection)
+        first_pass = None
+        if concepts and not query_themes and FEEDBACK_MIN and not selection.themes:
+            first_pass = (self.vectors.search(qvec, limit, selection),
+                          self.keyword.search(plan("", expansions), limit, selection) if expansions else [])
+            query_themes = self.feedback_themes([kw_hits, *first_pass])
+        lead_terms = (self.lead_terms(query_themes - selection.themes, effective, expansions)
+                      if THEME_TERMS and concepts else [])
+        if first_pass is not None and not lead_terms:
+            vec_hits, exp_hits = first_pass
+        else:
+            exp_hits = (self.keyword.search(plan("", expansions + lead_terms), limit, selection)
+                        if expansions or lead_terms else [])
+            if EMBED_LEAD_TERMS and lead_terms:
+                qvec = self.embedder.encode_query(f"{as_meant} ({', '.join(lead_terms)})")
+            vec_hits = self.vectors.search(qvec, limit, selection)
 
         concept_hits = (self.keyword.search(plan(words, self.concept_terms(query_themes)), limit,
                                             replace(selection, themes=frozenset(query_themes)))

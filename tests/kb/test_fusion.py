@@ -58,3 +58,13 @@ def test_near_repeats_are_shown_once_in_the_top():
     assert drop_near_repeats(scored, words) == [("a", 5), ("d", 3), ("e", 1)]  # c: a label repeating d
     assert drop_near_repeats(scored, words, top=1) == [("a", 5)] + scored[1:]  # below the top: untouched
     assert drop_near_repeats([("x", 1), ("y", 1)], {"x": {"ok"}, "y": {"ok"}}) == [("x", 1), ("y", 1)]  # too short
+
+
+def test_leading_label_needs_enough_items_and_a_clear_lead():
+    from kb.search.fusion import leading_label
+
+    page = [["voice"], ["voice", "neglect"], ["voice"], ["voice", "voice"], ["neglect"], []]
+    assert leading_label(page, minimum=4) == "voice"  # an item's repeated label counts once
+    assert leading_label(page, minimum=5) is None
+    assert leading_label([["a"], ["a"], ["b"], ["b"]], minimum=2) is None  # a tie: no lead
+    assert leading_label([], minimum=1) is None

@@ -112,4 +112,5 @@ def test_another_process_sees_the_update_without_rebuilding(seed_kb, tmp_path):
         f.write_text("OTHER REVIEW\n\nFINDINGS\n\nThe lodger was not known to children's social care.\n")
         seed_kb.ingest([str(f)])
         reader._build_keyword = reader._build_vectors = None  # a rebuild would fail
-        assert "lodger" in reader.search("lodger not known to social care", k=1).results[0]["text"]
+        # (the indexes seeing the update, not the themes the query maps to, are under test)
+        assert "lodger" in reader.search("lodger not known to social care", k=1, concepts=False).results[0]["text"]

@@ -39,7 +39,6 @@ def test_the_themes_a_query_maps_to_are_reported_and_can_be_turned_off(seed_kb):
     assert off.concepts == []
 
 
-
 def test_a_query_mapped_to_a_theme_also_searches_the_themes_lead_term(seed_kb, monkeypatch):
     from kb.search import searcher
 
