@@ -55,7 +55,9 @@ def test_a_query_naming_no_theme_takes_the_theme_its_first_page_is_about(real_ho
     query = "nobody listened to what the children said or how they felt"
     voice = lambda *extra: sum("voice-of-child" in x["themes"] for x in json.loads(  # noqa: E731
         cli(real_home, "search", query, "--json", *extra).output))
-    assert "Also searched for theme: Voice of the child" in cli(real_home, "search", query).output
+    shown = cli(real_home, "search", query).output
+    assert "Also searched for theme: Voice of the child" in shown
+    assert "(most of the first results carry it)" in shown  # the user is told where it came from
     with_feedback = voice()
     assert with_feedback >= voice("--no-themes") + 2
     monkeypatch.setattr(searcher, "FEEDBACK_MIN", 0)

@@ -30,7 +30,8 @@ def _show_results(response: SearchResponse, **_) -> None:
         names = {t.slug: t.name for t in open_kb(click.get_current_context()).taxonomy.themes}
         shown = ", ".join(f"{names.get(slug, slug)} ({slug})" for slug in response.concepts)
         terms = f"; and for {', '.join(repr(t) for t in response.concept_terms)}" if response.concept_terms else ""
-        click.echo(f"Also searched for theme: {shown}{terms} (--no-themes leaves them out)")
+        why = " (most of the first results carry it)" if response.concepts_from == "results" else ""
+        click.echo(f"Also searched for theme: {shown}{why}{terms} (--no-themes leaves them out)")
     if not response.results:
         click.echo("No learning points found.")
     for n, r in enumerate(response.results, start=1):

@@ -90,6 +90,7 @@ class SearchResponse:
     did_you_mean: str | None = None
     concepts: list[str] = field(default_factory=list)  # theme slugs also searched for
     concept_terms: list[str] = field(default_factory=list)  # their lead terms, also searched for
+    concepts_from: str = "query"  # "query": its words or meaning; "results": its first page (feedback)
     total_candidates: int = 0
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
@@ -320,6 +321,7 @@ class Searcher:
         return SearchResponse(query=query, results=results, expansions=expansions,
                               did_you_mean=did_you_mean,
                               concepts=sorted(query_themes - set(filters.themes)), concept_terms=lead_terms,
+                              concepts_from="results" if first_pass is not None and query_themes else "query",
                               total_candidates=min(len(fused), FACET_POOL),
                               facets=facets)
 

@@ -151,7 +151,8 @@ def test_the_themes_a_query_maps_to_are_shown_and_can_be_turned_off(client):
     off = client.get("/?q=children+who+were+not+brought+to+appointments&concepts=0").get_data(as_text=True)
     assert "Also searched for theme:" not in off and "Themes are not searched for." in off
     api = client.get("/api/search?q=children+who+were+not+brought+to+appointments").get_json()
-    assert "was-not-brought" in api["concepts"]
+    assert "was-not-brought" in api["concepts"] and api["concepts_from"] == "query"  # by its words
+    assert "most of the first results carry it" not in page
     assert client.get("/api/search?q=children+who+were+not+brought&concepts=0").get_json()["concepts"] == []
 
 
