@@ -188,14 +188,20 @@ class Searcher:
         return self._remember(("themes", query), lambda: {
             t.theme for t in self.tagger.tag([{"text": query}], np.asarray([qvec]))[0]})
 
-    def feedback_themes(self, rankings: list[list[tuple[int, float]]]) -> set[str]:
+    @staticmethod
+    def fuse(kw_hits, vec_hits, exp_hits, concept_hits=()) -> list[tuple[int, float]]:
+        """The rankings fused by weighted reciprocal rank (the keyword, meaning, glossary and
+        concept rankings, in that order)."""
+        return fusion.rrf([[p for p, _ in hits] for hits in (kw_hits, vec_hits, exp_hits, concept_hits)],
+                          weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT, CONCEPT_WEIGHT], k=RRF_K)
+
+    def feedback_themes(self, kw_hits, vec_hits, exp_hits) -> set[str]:
         """Relevance feedback on the controlled vocabulary, for a query whose words map to no
-        theme: the theme that its first page of results (the rankings fused) is about, if one
-        clearly is ("nobody listened to what the children said" names no theme, but its first
+        theme: the theme that its first page of results (the other rankings fused) is about, if
+        one clearly is ("nobody listened to what the children said" names no theme, but its first
         page is mostly voice of the child)."""
-        first = fusion.rrf([[p for p, _ in hits] for hits in rankings],
-                           weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT][:len(rankings)], k=RRF_K)
-        points = self.store.points(ids=[pid for pid, _ in first[:FEEDBACK_DEPTH]])
+        first = self.fuse(kw_hits, vec_hits, exp_hits)[:FEEDBACK_DEPTH]
+        points = self.store.points(ids=[pid for pid, _ in first])
         theme = fusion.leading_label([p["themes"] or [] for p in points], FEEDBACK_MIN)
         return {theme} if theme else set()
 
@@ -262,7 +268,7 @@ class Searcher:
         if concepts and not query_themes and FEEDBACK_MIN and not selection.themes:
             first_pass = (self.vectors.search(qvec, limit, selection),
                           self.keyword.search(plan("", expansions), limit, selection) if expansions else [])
-            query_themes = self.feedback_themes([kw_hits, *first_pass])
+            query_themes = self.feedback_themes(kw_hits, *first_pass)
         lead_terms = (self.lead_terms(query_themes - selection.themes, effective, expansions)
                       if THEME_TERMS and concepts else [])
         if first_pass is not None and not lead_terms:
@@ -279,8 +285,7 @@ class Searcher:
                         if CONCEPT_WEIGHT and query_themes and not selection.themes else [])
         kw_rank = {pid: r for r, (pid, _) in enumerate(kw_hits, start=1)}
         vec_rank = {pid: r for r, (pid, _) in enumerate(vec_hits, start=1)}
-        fused = fusion.rrf([[p for p, _ in hits] for hits in (kw_hits, vec_hits, exp_hits, concept_hits)],
-                           weights=[KEYWORD_WEIGHT, VECTOR_WEIGHT, EXPANSION_WEIGHT, CONCEPT_WEIGHT], k=RRF_K)
+        fused = self.fuse(kw_hits, vec_hits, exp_hits, concept_hits)
         points = {p["id"]: p for p in self.store.points(ids=[pid for pid, _ in fused])}
         fused = [(pid, s) for pid, s in fused if pid in points]  # a point removed since the indexes were read
         fused = fusion.apply_prior(fused, {pid: self._prior(points[pid]) for pid, _ in fused})
