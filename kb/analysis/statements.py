@@ -77,10 +77,11 @@ _COUNT = re.compile(rf"^\s*(?:\d[\d,]*\s+(?!(?:months?|years?|weeks?|days?|hours
 # A document named with its year ("LLR LSCB CSE audit (2018)"): a reference, not a finding
 _CITED = re.compile(r"\((?:19|20)\d\d(?:[/-]\d{2,4})?\)")
 _SIGNPOST = re.compile(r"https?://|www\.|\bwebsite\b", re.I)
+# (not "to have": "this appears to have produced a process which was not effective" is a finding)
 _ACTION = re.compile(
-    r"\b(has|have) been (\w+ )?(delivered|developed|introduced|updated|revised|launched|implemented|established|"
+    r"(?<!\bto )\b(has|have) been (\w+ )?(delivered|developed|introduced|updated|revised|launched|implemented|established|"
     r"produced|completed|created|commissioned|amended|reviewed|rolled out|embedded|put in place|set up|held|"
-    r"circulated|reinforced|agreed|appointed|published|undertaken|achieved)|\b(has|have) (updated|revised|"
+    r"circulated|reinforced|agreed|appointed|published|undertaken|achieved)|(?<!\bto )\b(has|have) (updated|revised|"
     r"amended|introduced|developed|launched|implemented|completed|produced|created|commissioned|established|"
     r"delivered|held|rolled out)\b|\b(was|were) (delivered|introduced|launched|implemented|commissioned|"
     r"produced|circulated|held|updated|revised|established)\b|\b(delivered|provided|completed|introduced|"
@@ -107,6 +108,8 @@ _GOOD = re.compile(r"\b(strength|good practice|good examples?|well (managed|coor
                    r"positive(ly)?|effective(ly)? (working|partnership)|excellent|timely and)\b", re.I)
 _CHALLENGE = re.compile(r"\b(barriers?|lack of|limited|difficult(y|ies)?|unable to|struggle|challenges?|"
                         r"not being responded|under ?resourcing|delays?)\b", re.I)
+_DEFICIT = re.compile(r"\b(ineffective|inadequate|insufficient|poor(ly)?|lack(ing)?|failed|failure|unclear|"
+                      r"inconsistent|not|no)\b", re.I)
 _CONTRAST = re.compile(r"\b(but|however|although|though|whereas)\b", re.I)
 _FIGURES = re.compile(r"\d[\d,.]*\s*%|\b\d{2,}[\d,]*\b")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -141,6 +144,21 @@ def is_label(text: str) -> bool:
         return False
     content = [w for w in words if w.lower() not in _LABEL_FUNCTION_WORDS]
     return len(content) >= 2 and all(w[0].isupper() or w[0].isdigit() for w in content)
+
+
+# A judgement in a few words: what a review's key themes or an audit's grades say in headline
+# form ("Ineffective Child Protection Processes", "External Partnership Working = Inadequate",
+# "Effective challenge to parents"). Shaped like a label, it is a statement of learning.
+_JUDGEMENT = re.compile(
+    r"\b(ineffective|inadequate|insufficient|poor(ly)?|lack(ing)?|failed|failure|unclear|inconsistent|"
+    r"effective(ly)?|appropriate(ly)?|good|strong|robust)\b", re.I)
+
+
+def is_headline(text: str) -> bool:
+    """A short judgement rather than a name: a few words, one of them a verdict, no figures
+    ("Probation – Good 1" is a grade count, a caption)."""
+    return (len(text.split()) <= LABEL_MAX_WORDS and not re.search(r"\d", text)
+            and bool(_JUDGEMENT.search(text)))
 
 
 def _section_cue(text: str | None) -> str | None:
@@ -185,7 +203,8 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
         return "context"  # where to find more
     if _COUNT.search(text):
         return "context"  # a count: statistics, whatever verb carries it
-    if is_label(text) or len(re.findall(r"\w+", text)) <= 2:
+    headline = is_headline(text)
+    if (is_label(text) or len(re.findall(r"\w+", text)) <= 2) and not headline:
         return "context"  # a name, a caption or a heading-like label ("Positives", "Probation – Good 1")
     # a heading ending with a colon announces its list, as a lead-in does (it is the point's context)
     headings = [h for h in reversed(headings_of(section_path)) if not h.rstrip().endswith(":")]
@@ -211,6 +230,8 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
         cue = _section_cue(heading)
         if cue and cue != "context":
             return _refine(cue, text)
+    if headline:
+        return "good-practice" if _GOOD.search(text) or not _DEFICIT.search(text) else "finding"
     if is_figures(text) or len(text.split()) <= 6:
         return "context"  # statistics; a bare label such as an agency's or a person's name
     return DOC_TYPE_DEFAULT.get(doc_type or "", "finding")

@@ -19,7 +19,7 @@ from kb.search.keyword import KeywordIndex, plan
 from kb.search.keyword.analysis import STOP_WORDS
 from kb.search.word_forms import derivations, negations
 from kb.search.questions import content_of
-from kb.analysis.statements import is_label
+from kb.analysis.statements import is_headline, is_label
 from kb.search.selection import Selection
 from kb.search.spelling import Speller
 from kb.core.store import Store
@@ -136,7 +136,7 @@ def highlight_spans(text: str, terms: list[str], analyze: Callable[[str], list[s
 def text_features(text: str) -> tuple[bool, str]:
     """What ranking needs of a point's text: (a label or short, the key for repeats).
     Cached: the same candidates come back query after query."""
-    short = len(text.split()) <= SHORT_POINT_WORDS or is_label(text)
+    short = (len(text.split()) <= SHORT_POINT_WORDS or is_label(text)) and not is_headline(text)
     return short, " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 

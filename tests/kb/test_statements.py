@@ -1,7 +1,7 @@
 """Statement types from labels, lead-ins, headings, wording and document type."""
 import pytest
 
-from kb.analysis.statements import is_figures, is_label, statement_type
+from kb.analysis.statements import is_figures, is_headline, is_label, statement_type
 
 
 @pytest.mark.parametrize("text, context, path, doc_type, expected", [
@@ -78,6 +78,16 @@ from kb.analysis.statements import is_figures, is_label, statement_type
     # a strength with a "but" is a finding
     ("The family network was a strength in safety planning. But overall, there was little of it", None,
      ["5. Using family networks"], "multi-agency-audit", "finding"),
+    # a judgement in headline form is a statement, though shaped like a label
+    ("Ineffective Child Protection Processes", None, ["Key themes emerging from both local reviews"], "scr",
+     "finding"),
+    ("External Partnership Working = Inadequate", None, ["YOS"], "multi-agency-audit", "finding"),
+    ("Safeguarding procedures followed appropriately.", None, ["EDUCATION"], "multi-agency-audit",
+     "good-practice"),
+    ("Children's Social Care – Good 3, Inadequate 1", None, ["Outcomes"], "multi-agency-audit", "context"),
+    # "to have produced" infers an effect; it reports no action taken
+    ("This appears to have produced a Child Protection process which was not effective in the main goal of "
+     "keeping children safe.", None, ["Key findings (Nadiya & Siblings)"], "scr", "finding"),
 ])
 def test_statement_type(text, context, path, doc_type, expected):
     assert statement_type(text, context, path, doc_type) == expected
@@ -107,3 +117,16 @@ def test_figures():
 ])
 def test_names_and_captions_are_labels_not_statements(text, expected):
     assert is_label(text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ineffective Child Protection Processes", True),
+    ("Ineffective information sharing", True),
+    ("Effective challenge to parents", True),
+    ("Health Visitors and School Nurses", False),
+    ("Probation – Good 1", False),  # a grade count: a caption
+    ("Familial Sexual Abuse (2018)", False),
+    ("The audit found that information sharing between the agencies was ineffective in most cases", False),
+])
+def test_a_headline_is_a_judgement_in_a_few_words(text, expected):
+    assert is_headline(text) is expected
