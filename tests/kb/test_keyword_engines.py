@@ -46,6 +46,20 @@ def test_the_plan_ranks_the_phrase_first_in_both_engines(engine):
     assert 1 in _search(engine, "", ["missed appointments", "not brought"])
 
 
+def test_an_equivalent_phrasing_matches_its_words_anywhere_in_a_point(engine):
+    """'information poor' finds 'Information sharing between agencies was poor': an equivalent
+    phrasing's words need not stand side by side ('child ... sexually abused')."""
+    assert _search(engine, "", ["information poor"]) == [5]
+    assert _search(engine, "", ["children health"]) == [1]
+    assert _search(engine, "", ["information recognised"]) == []  # every word, not any
+
+
+def test_a_negated_phrasing_stays_a_near_phrase():
+    """'did not attend' must not match 'did not wish to attend', so only the others are sloppy."""
+    slops = {c.text: c.slop for c in plan("", ["did not attend", "missed appointments"]) if c.phrase}
+    assert slops["did not attend"] <= 1 < slops["missed appointments"]
+
+
 def test_filters_run_inside_each_engine(engine):
     assert set(_search(engine, "not brought", public_only=True)) == {1, 2}
     assert set(_search(engine, "not", documents=frozenset({"d2"}))) == {3, 4}
