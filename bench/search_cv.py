@@ -62,8 +62,7 @@ GRID = {  # module.constant: the values tried, "off" first (the shipped value am
     "query.EXPANSION_BOOSTS heading": [0.0, 0.35],
     "query.EXPANSION_BOOSTS context": [0.0, 0.3],
     "query.WHOLE_QUERY_PHRASE_BOOST": [0.0, 1.0, 2.0, 3.0],
-    "query.EXPANSION_SLOP": [3, 0, 10, 30, 50, 100],
-    "query.NEAR_FACTOR": [0.0, 0.3, 0.6, 1.0],  # off: 3, the value before,
+    "query.EXPANSION_SLOP": [3, 0, 10, 30, 50, 100],  # "off": 3, the value before
     # the keyword fields' weights, one field at a time (a dict is written as its sorted items)
     "query.FIELD_BOOSTS heading": [0.0, 0.35, 0.6],
     "query.FIELD_BOOSTS context": [0.0, 0.3, 0.6],
