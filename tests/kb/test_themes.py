@@ -31,6 +31,12 @@ def test_articles_do_not_decide_a_match(tagger):
     assert "voice-of-child" not in themes_of(tagger, "The child's father raised his voice of anger")
 
 
+def test_the_men_around_the_baby_are_its_male_carers(tagger):
+    # the national panel's phrase ("The myth of invisible men"), as practitioners search it
+    assert "fathers-male-carers" in themes_of(tagger, "the men around the baby")
+    assert "fathers-male-carers" in themes_of(tagger, "Assessing the men around a child")
+
+
 def test_glossary_equivalent_counts_as_trigger(tagger):
     # "DNA" is not a trigger of its own; the glossary says it is "did not attend"
     assert "was-not-brought" in themes_of(tagger, "Three DNAs were recorded for the child")
