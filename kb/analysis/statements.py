@@ -67,7 +67,9 @@ _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|half|most|so
 # Background: what the document is, what was reviewed, where to find more.
 _NARRATIVE = re.compile(
     r"^\s*(in (19|20)\d\d|this (document|briefing|report|paper)|the aim of|summar(y|ies) of|at the time of|in brief\b)|"
-    r"\b(carried out a|was undertaken|were undertaken|(available|found) (on|via|at) (our|the)|"
+    r"\b(carried out a|was undertaken|were undertaken|"
+    # where to find more, not "not available on the record"
+    r"(available|found) (on|via|at) (our|the) (?:[\w-]+ ){0,3}(?:website|site|page|link|intranet|portal|repository)|"
     r"look out for|watch our|have been involved in|we (have |also )?(held|contribute)|"
     r"criteria for an? (local )?(child safeguarding practice review|cspr|lcspr|serious case review|scr|rapid review))\b",
     re.I)

@@ -87,6 +87,18 @@ def is_data_row(cells: list[str]) -> bool:
     return numeric * 2 >= len(filled)
 
 
+HEADER_CELL_MAX_WORDS = 12
+
+
+def is_header_row(cells: list[str]) -> bool:
+    """A table's first row names its columns ("Recommendation | Action to be taken"); a first
+    row with a sentence in a cell is the first of its data, in a table without a header
+    ("Compliance to procedures ... | Compliance to procedures is improving but ...")."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return all(len(c.split()) <= HEADER_CELL_MAX_WORDS and not (c.endswith(".") and len(c.split()) > 3)
+               for c in filled)  # "No." or "Ref." is a column's name
+
+
 def is_acronym_row(cells: list[str]) -> bool:
     filled = [c.strip() for c in cells if c.strip()]
     if len(filled) < 2:
@@ -139,6 +151,7 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
     # and carry the lead-in as context, until a heading of another style.
     announced: tuple[int, int, str] | None = None  # (parent level, child style level, lead-in)
     last_was_lead_in = False
+    headerless = False  # the current table's first row is data, not its columns' names
 
     def path() -> list[str]:
         return [s.heading for s in stack]
@@ -196,9 +209,11 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
             continue
         if block.kind == TABLE_ROW:
             cells = block.cells or []
-            if block.header is None or is_data_row(cells) or is_acronym_row(cells):
+            if block.header is None:  # a table's first row
+                headerless = not is_header_row(cells)
+            if (block.header is None and not headerless) or is_data_row(cells) or is_acronym_row(cells):
                 continue  # header rows are context; figures and glossaries are not learning
-            header = " | ".join(c for c in block.header if c) or None
+            header = None if headerless else " | ".join(c for c in block.header if c) or None
             if header and is_data_row(block.header):
                 header = None
             add(block, TABLE_ROW, header)

@@ -98,3 +98,24 @@ def test_a_lead_in_set_as_a_heading_is_its_lists_context_inside_the_question_it_
     assert all(p.section_path[-2:] == ["WHAT ARE THE BARRIERS TO ESCALATING A CONCERN?",
                                        "GROUPWORK WITHIN THE PRESENTATION IDENTIFIED THE FOLLOWING:"] for p in points)
     assert all(p.context == "GROUPWORK WITHIN THE PRESENTATION IDENTIFIED THE FOLLOWING:" for p in points)
+
+
+def test_a_table_whose_first_row_is_data_has_no_header(seed_points):
+    """The key themes table of the LLR learning summary has no header row: its first row,
+    'Compliance to procedures ... | Compliance to procedures is improving ...', is a finding
+    like the others, and no row takes it as its columns' names."""
+    _, points = seed_points["004"]
+    rows = [p for p in points if p.kind == "table_row" and p.section_path[-1].startswith("Key themes emerging")]
+    assert rows[0].text.startswith("Compliance to procedures, including multiagency procedures and standards | "
+                                   "Compliance to procedures is improving")
+    assert any(p.text.startswith("Case file recording | There is a need") for p in rows)
+    assert all(p.context is None for p in rows)
+
+
+def test_a_header_row_names_columns():
+    from kb.ingest.points import is_header_row
+
+    assert is_header_row(["No.", "Recommendation", "Lead agency", "By when"])
+    assert is_header_row(["Recommendation", "Action to be taken"])
+    assert not is_header_row(["Case file recording", "There is a need to ensure that full demographic information "
+                              "is recorded and is accurate."])

@@ -85,6 +85,11 @@ from kb.analysis.statements import is_figures, is_headline, is_label, statement_
     ("Safeguarding procedures followed appropriately.", None, ["EDUCATION"], "multi-agency-audit",
      "good-practice"),
     ("Children's Social Care – Good 3, Inadequate 1", None, ["Outcomes"], "multi-agency-audit", "context"),
+    # a record that is not available is a finding; a report available on a website is a signpost
+    ("Case file recording | Names spelt incorrectly; plans and relevant document not available on the record.",
+     None, ["Key themes emerging from audits"], "learning-summary", "finding"),
+    ("Summary briefings on completed audits are available via the LSCB website.", None, ["Next steps"],
+     "learning-summary", "context"),
     # "to have produced" infers an effect; it reports no action taken
     ("This appears to have produced a Child Protection process which was not effective in the main goal of "
      "keeping children safe.", None, ["Key findings (Nadiya & Siblings)"], "scr", "finding"),
