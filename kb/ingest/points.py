@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb.analysis.statements import is_label
 from kb.ingest.metadata import PUBLISHER
 from kb.ingest.structure import HEADING, ITEM, PARAGRAPH, TABLE_ROW, Block, DocumentStructure
 
@@ -152,6 +153,7 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
     announced: tuple[int, int, str] | None = None  # (parent level, child style level, lead-in)
     last_was_lead_in = False
     headerless = False  # the current table's first row is data, not its columns' names
+    item_lead: str | None = None  # a lead-in that was itself a bullet
 
     def path() -> list[str]:
         return [s.heading for s in stack]
@@ -218,6 +220,14 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
                 header = None
             add(block, TABLE_ROW, header)
         elif block.kind == ITEM:
+            if block.text.rstrip().endswith(":") and len(block.text) < LEAD_IN_POINT_MIN:
+                # a bullet that announces the bullets after it ("Actions taken:" under a topic): their
+                # lead-in, as a paragraph ending with ':' is, until the next topic's caption
+                lead_in = item_lead = block.text
+                seen_item_since_lead = False
+                continue
+            if item_lead is not None and lead_in is item_lead and is_label(block.text):
+                lead_in = item_lead = None
             seen_item_since_lead = True
             add(block, ITEM, lead_in)
         elif block.kind == PARAGRAPH:

@@ -119,3 +119,17 @@ def test_a_header_row_names_columns():
     assert is_header_row(["Recommendation", "Action to be taken"])
     assert not is_header_row(["Case file recording", "There is a need to ensure that full demographic information "
                               "is recorded and is accurate."])
+
+
+def test_a_bullet_ending_with_a_colon_is_the_lead_in_of_the_bullets_after_it(seed_points):
+    """The neglect audit's YOS returns: '◉ Actions taken:' announces the bullets under it, up to
+    the next topic's caption ('Voice of the Child'); it is no point of its own."""
+    _, points = seed_points["003"]
+    yos = [p for p in points if p.section_path and p.section_path[-1] == "YOS"]
+    assert not any(p.text.rstrip().endswith(":") for p in yos)
+    reviewing = next(p for p in yos if p.text.startswith("Management Team have been reviewing"))
+    assert reviewing.context == "Actions taken:"
+    caption = next(p for p in yos if p.text == "Voice of the Child")
+    assert caption.context is None
+    assert next(p for p in yos if p.text.startswith("Adopted new Assessment Tool")).context == "Actions Taken:"
+    assert next(p for p in yos if p.text.startswith("Improvement in the manner")).context is None
