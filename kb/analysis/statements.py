@@ -81,8 +81,8 @@ _CITED = re.compile(r"\((?:19|20)\d\d(?:[/-]\d{2,4})?\)")
 _SIGNPOST = re.compile(r"https?://|www\.|\bwebsite\b", re.I)
 # (not "to have": "this appears to have produced a process which was not effective" is a finding)
 _ACTION = re.compile(
-    r"(?<!\bto )\b(has|have) been (\w+ )?(delivered|developed|introduced|updated|revised|launched|implemented|established|"
-    r"produced|completed|created|commissioned|amended|reviewed|rolled out|embedded|put in place|set up|held|"
+    r"(?<!\bto )\b(has|have) been (\w+ )?(delivered|developed|introduced|updated|revised|launched|implemented|"
+    r"established|produced|completed|created|commissioned|amended|reviewed|rolled out|embedded|put in place|set up|held|"
     r"circulated|reinforced|agreed|appointed|published|undertaken|achieved)|(?<!\bto )\b(has|have) (updated|revised|"
     r"amended|introduced|developed|launched|implemented|completed|produced|created|commissioned|established|"
     r"delivered|held|rolled out)\b|\b(was|were) (delivered|introduced|launched|implemented|commissioned|"
@@ -110,8 +110,8 @@ _GOOD = re.compile(r"\b(strength|good practice|good examples?|well (managed|coor
                    r"positive(ly)?|effective(ly)? (working|partnership)|excellent|timely and)\b", re.I)
 _CHALLENGE = re.compile(r"\b(barriers?|lack of|limited|difficult(y|ies)?|unable to|struggle|challenges?|"
                         r"not being responded|under ?resourcing|delays?)\b", re.I)
-_DEFICIT = re.compile(r"\b(ineffective|inadequate|insufficient|poor(ly)?|lack(ing)?|failed|failure|unclear|"
-                      r"inconsistent|not|no)\b", re.I)
+_DEFICITS = r"ineffective|inadequate|insufficient|poor(?:ly)?|lack(?:ing)?|failed|failure|unclear|inconsistent"
+_DEFICIT = re.compile(rf"\b(?:{_DEFICITS}|not|no)\b", re.I)
 _CONTRAST = re.compile(r"\b(but|however|although|though|whereas)\b", re.I)
 _FIGURES = re.compile(r"\d[\d,.]*\s*%|\b\d{2,}[\d,]*\b")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
@@ -151,9 +151,7 @@ def is_label(text: str) -> bool:
 # A judgement in a few words: what a review's key themes or an audit's grades say in headline
 # form ("Ineffective Child Protection Processes", "External Partnership Working = Inadequate",
 # "Effective challenge to parents"). Shaped like a label, it is a statement of learning.
-_JUDGEMENT = re.compile(
-    r"\b(ineffective|inadequate|insufficient|poor(ly)?|lack(ing)?|failed|failure|unclear|inconsistent|"
-    r"effective(ly)?|appropriate(ly)?|good|strong|robust)\b", re.I)
+_JUDGEMENT = re.compile(rf"\b(?:{_DEFICITS}|effective(?:ly)?|appropriate(?:ly)?|good|strong|robust)\b", re.I)
 
 
 def is_headline(text: str) -> bool:

@@ -15,7 +15,7 @@ FIELD_BOOSTS = {"text": 1.0, "title": 0.15}
 WHOLE_QUERY_PHRASE_BOOST = 2.0  # the whole query as a phrase in the point's text
 EXPANSION_BOOSTS = {"text": 0.9}
 EXPANSION_PHRASE_FACTOR = 1.5
-# Equivalent phrasings match with their words in order anywhere in a point, not only side by side
+# Equivalent phrasings match with their words anywhere in a point, not only side by side
 # ("a Child Protection Medical found that ... 'Hannah' had been sexually abused" for "child sexual
 # abuse"), except negated ones: "did not attend" must not match "did not wish to attend".
 # Cross-validated (bench/search_cv.py): 50 over 3, the few words between allowed before; a second,
