@@ -231,7 +231,7 @@ def statement_type(text: str, context: str | None, section_path: list[str] | str
         if cue and cue != "context":
             return _refine(cue, text)
     if headline:
-        return "good-practice" if _GOOD.search(text) or not _DEFICIT.search(text) else "finding"
+        return "finding" if _DEFICIT.search(text) else "good-practice"  # a verdict against, or for
     if is_figures(text) or len(text.split()) <= 6:
         return "context"  # statistics; a bare label such as an agency's or a person's name
     return DOC_TYPE_DEFAULT.get(doc_type or "", "finding")

@@ -226,8 +226,8 @@ def extract_points(doc: DocumentStructure) -> tuple[list[Section], list[Learning
                 lead_in = item_lead = block.text
                 seen_item_since_lead = False
                 continue
-            if item_lead is not None and lead_in is item_lead and is_label(block.text):  # (the same bullet's text)
-                lead_in = item_lead = None
+            if lead_in is not None and lead_in is item_lead and is_label(block.text):
+                lead_in = item_lead = None  # a topic's caption: the bullet's lead-in ends (not a heading's)
             seen_item_since_lead = True
             add(block, ITEM, lead_in)
         elif block.kind == PARAGRAPH:
